@@ -1,0 +1,1 @@
+"""The ``normspace`` command line: a thin layer over the library API."""

@@ -1,0 +1,220 @@
+"""Load the NormSpace ontology and look up its terms.
+
+The ontology is small (a few thousand triples), so it is parsed with rdflib once per
+process and cached; the corpus never goes through this path.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .errors import InputError, Location, UnknownTermError
+from .namespaces import NORM, bind_prefixes, curie, expand
+from .resources import ontology_dir
+
+
+def ontology_files(root: Path | None = None) -> list[Path]:
+    """The hand-edited source files of the ontology, core first, in a stable order."""
+    root = root or ontology_dir()
+    core = root / "normspace.ttl"
+    dims = sorted((root / "dimensions").glob("*.ttl"))
+    return [core, *dims]
+
+
+def parse_files(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
+    """Parse Turtle files into one graph, naming the file and line of a syntax error."""
+    graph = bind_prefixes(graph if graph is not None else Graph())
+    for path in paths:
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises several unrelated exception types
+            raise InputError(f"{path}: cannot parse Turtle: {exc}") from exc
+    return graph
+
+
+@cache
+def load_ontology() -> Graph:
+    """The bundled ontology as one rdflib graph (cached; do not modify it)."""
+    return parse_files(ontology_files())
+
+
+@dataclass(frozen=True)
+class Term:
+    """A concept of one of NormSpace's concept schemes."""
+
+    iri: str
+    label: str
+    scheme: str
+    definition: str = ""
+    alt_labels: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()
+
+    @property
+    def curie(self) -> str:
+        return curie(self.iri)
+
+
+@dataclass
+class TermIndex:
+    """Resolve CURIEs and labels to terms, with did-you-mean suggestions."""
+
+    terms: dict[str, Term] = field(default_factory=dict)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> TermIndex:
+        index = cls()
+        for iri in sorted(set(graph.subjects(RDF.type, SKOS.Concept))):
+            if not isinstance(iri, URIRef):
+                continue
+            scheme = graph.value(iri, SKOS.inScheme)
+            label = graph.value(iri, SKOS.prefLabel)
+            if scheme is None or label is None:
+                continue
+            index.terms[str(iri)] = Term(
+                iri=str(iri),
+                label=str(label),
+                scheme=str(scheme),
+                definition=str(graph.value(iri, SKOS.definition) or ""),
+                alt_labels=tuple(sorted(str(a) for a in graph.objects(iri, SKOS.altLabel))),
+                broader=tuple(sorted(str(b) for b in graph.objects(iri, SKOS.broader))),
+            )
+        return index
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms.values())
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def in_scheme(self, scheme: str | None) -> list[Term]:
+        if scheme is None:
+            return list(self.terms.values())
+        return [t for t in self.terms.values() if t.scheme == scheme]
+
+    def get(self, iri: str) -> Term | None:
+        return self.terms.get(iri)
+
+    def find(self, ref: str) -> Term | None:
+        """Find a term by CURIE, full IRI, preferred label or alternative label (any scheme)."""
+        ref = ref.strip()
+        iri = expand(ref) or ref
+        if iri in self.terms:
+            return self.terms[iri]
+        folded = ref.casefold()
+        for term in self.terms.values():
+            if term.label.casefold() == folded:
+                return term
+        for term in self.terms.values():
+            if any(a.casefold() == folded for a in term.alt_labels):
+                return term
+        return None
+
+    def resolve(self, ref: str, scheme: str | None = None, location: Location | None = None) -> Term:
+        """Resolve ``ref`` to a term of ``scheme`` or raise :class:`UnknownTermError`.
+
+        >>> idx = TermIndex({"https://w3id.org/normspace#Fairness": Term(
+        ...     "https://w3id.org/normspace#Fairness", "fairness",
+        ...     "https://w3id.org/normspace#ValueScheme")})
+        >>> idx.resolve("norm:Fairness").label
+        'fairness'
+        >>> idx.resolve("norm:Fairnes")
+        Traceback (most recent call last):
+        ...
+        normspace.errors.UnknownTermError: unknown term `norm:Fairnes`; did you mean `norm:Fairness`?
+        """
+        term = self.find(ref)
+        scheme_name = curie(scheme) if scheme else None
+        if term is not None and (scheme is None or term.scheme == scheme):
+            return term
+        if term is not None:
+            raise UnknownTermError(
+                value=ref,
+                scheme=scheme_name,
+                suggestions=[t.curie for t in self._closest(ref, scheme)],
+                location=location,
+                note=f"`{term.curie}` ({term.label}) belongs to {curie(term.scheme)}, "
+                f"expected a term of {scheme_name}",
+            )
+        raise UnknownTermError(
+            value=ref,
+            scheme=scheme_name,
+            suggestions=[t.curie for t in self._closest(ref, scheme)],
+            location=location,
+        )
+
+    def suggest(self, ref: str, scheme: str | None = None, n: int = 3) -> list[str]:
+        """CURIEs of the terms closest to ``ref`` (by CURIE or label)."""
+        return [t.curie for t in self._closest(ref, scheme, n)]
+
+    def _closest(self, ref: str, scheme: str | None, n: int = 3) -> list[Term]:
+        candidates = self.in_scheme(scheme)
+        keys: dict[str, Term] = {}
+        for term in candidates:
+            for key in (term.curie, term.iri, term.label, *term.alt_labels):
+                keys.setdefault(key.casefold(), term)
+        matches = difflib.get_close_matches(ref.strip().casefold(), list(keys), n=n * 3, cutoff=0.6)
+        seen: list[Term] = []
+        for m in matches:
+            if keys[m] not in seen:
+                seen.append(keys[m])
+        return seen[:n]
+
+
+@cache
+def term_index() -> TermIndex:
+    """The term index of the bundled ontology (cached)."""
+    return TermIndex.from_graph(load_ontology())
+
+
+#: Concept schemes of the annotation slots, keyed by the slot property.
+SLOT_SCHEMES: dict[URIRef, URIRef] = {
+    NORM.hasAlignmentTarget: NORM.AlignmentTargetScheme,
+    NORM.hasValue: NORM.ValueScheme,
+    NORM.hasStakeholder: NORM.StakeholderScheme,
+    NORM.normativeInputFrom: NORM.StakeholderScheme,
+    NORM.hasSamplingMethod: NORM.SamplingMethodScheme,
+    NORM.hasContext: NORM.ContextScheme,
+    NORM.hasPluralismApproach: NORM.PluralismApproachScheme,
+    NORM.hasAlignmentApproach: NORM.AlignmentApproachScheme,
+    NORM.hasEvaluationCriterion: NORM.EvaluationCriterionScheme,
+    NORM.hasContestabilityMechanism: NORM.ContestabilityMechanismScheme,
+    NORM.hasParticipationAspect: NORM.ParticipationAspectScheme,
+    NORM.hasDiscipline: NORM.DisciplineScheme,
+    NORM.involvesValue: NORM.ValueScheme,
+    NORM.arisesInContext: NORM.ContextScheme,
+    NORM.resolvedBy: NORM.ResolutionStrategyScheme,
+    NORM.decidedBy: NORM.StakeholderScheme,
+    NORM.assumptionType: NORM.AssumptionTypeScheme,
+    NORM.attribution: NORM.AssumptionAttributionScheme,
+}
+
+#: The twelve dimensions: (dimension class, its concept scheme).
+DIMENSIONS: tuple[tuple[URIRef, URIRef], ...] = (
+    (NORM.AlignmentTarget, NORM.AlignmentTargetScheme),
+    (NORM.Value, NORM.ValueScheme),
+    (NORM.Stakeholder, NORM.StakeholderScheme),
+    (NORM.Context, NORM.ContextScheme),
+    (NORM.ResolutionStrategy, NORM.ResolutionStrategyScheme),
+    (NORM.AssumptionType, NORM.AssumptionTypeScheme),
+    (NORM.PluralismApproach, NORM.PluralismApproachScheme),
+    (NORM.AlignmentApproach, NORM.AlignmentApproachScheme),
+    (NORM.EvaluationCriterion, NORM.EvaluationCriterionScheme),
+    (NORM.ContestabilityMechanism, NORM.ContestabilityMechanismScheme),
+    (NORM.ParticipationAspect, NORM.ParticipationAspectScheme),
+    (NORM.Discipline, NORM.DisciplineScheme),
+)
+
+#: Supporting schemes that are not dimensions in their own right.
+SUPPORTING_SCHEMES: tuple[tuple[URIRef, URIRef], ...] = (
+    (NORM.SamplingMethod, NORM.SamplingMethodScheme),
+    (NORM.AssumptionAttribution, NORM.AssumptionAttributionScheme),
+    (NORM.ContestationStage, NORM.ContestationStageScheme),
+    (NORM.ContestantType, NORM.ContestantTypeScheme),
+)
