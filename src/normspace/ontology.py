@@ -193,6 +193,7 @@ SLOT_SCHEMES: dict[URIRef, URIRef] = {
     NORM.decidedBy: NORM.StakeholderScheme,
     NORM.assumptionType: NORM.AssumptionTypeScheme,
     NORM.attribution: NORM.AssumptionAttributionScheme,
+    NORM.stance: NORM.AssumptionStanceScheme,
 }
 
 #: The twelve dimensions: (dimension class, its concept scheme).
@@ -217,4 +218,5 @@ SUPPORTING_SCHEMES: tuple[tuple[URIRef, URIRef], ...] = (
     (NORM.AssumptionAttribution, NORM.AssumptionAttributionScheme),
     (NORM.ContestationStage, NORM.ContestationStageScheme),
     (NORM.ContestantType, NORM.ContestantTypeScheme),
+    (NORM.AssumptionStance, NORM.AssumptionStanceScheme),
 )
