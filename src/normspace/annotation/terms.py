@@ -1,0 +1,131 @@
+"""Resolve term references in annotation files: a CURIE (``norm:RLHF``), a full IRI, or the
+exact preferred label (case-insensitive). Anything else is an error that names the closest
+terms, and a term of another scheme is an error that names the slot and the term's scheme.
+
+Alternative labels are deliberately not accepted (they are not unique across schemes); a
+reference that matches one gets the term it labels as the suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from ..namespaces import curie, expand
+from ..ontology import DIMENSIONS, SUPPORTING_SCHEMES, Term, TermIndex, load_ontology, term_index
+
+
+@dataclass(frozen=True)
+class TermProblem:
+    """Why a reference did not resolve, for the reader to turn into a located problem."""
+
+    rule: str  # "unknown-term" | "wrong-scheme" | "alt-label"
+    message: str
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def suggestion(self) -> str | None:
+        if not self.suggestions:
+            return None
+        return " or ".join(f"`{s}`" for s in self.suggestions)
+
+
+def with_article(noun: str) -> str:
+    """``a value``, ``an alignment approach``.
+
+    >>> with_article("evaluation criterion")
+    'an evaluation criterion'
+    """
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def scheme_noun(scheme: str) -> str:
+    """Readable singular name of a scheme's terms: the label of its dimension class.
+
+    >>> scheme_noun("https://w3id.org/normspace#ValueScheme")
+    'value'
+    """
+    graph = load_ontology()
+    for cls, sch in (*DIMENSIONS, *SUPPORTING_SCHEMES):
+        if str(sch) == scheme:
+            label = graph.value(cls, RDFS.label)
+            if label is not None:
+                return str(label)
+    label = graph.value(URIRef(scheme), SKOS.prefLabel)
+    return str(label) if label is not None else curie(scheme)
+
+
+class TermResolver:
+    """Resolves references against a term index (the bundled ontology by default)."""
+
+    def __init__(self, index: TermIndex | None = None) -> None:
+        self.index = index if index is not None else term_index()
+
+    @cached_property
+    def _by_label(self) -> dict[str, Term]:
+        return {t.label.casefold(): t for t in self.index}
+
+    @cached_property
+    def _by_alt_label(self) -> dict[str, list[Term]]:
+        table: dict[str, list[Term]] = {}
+        for term in self.index:
+            for alt in term.alt_labels:
+                table.setdefault(alt.casefold(), []).append(term)
+        return table
+
+    def lookup(self, ref: str) -> Term | None:
+        """The term a CURIE, IRI or preferred label names, in any scheme."""
+        ref = ref.strip()
+        iri = expand(ref) or ref
+        return self.index.get(iri) or self._by_label.get(ref.casefold())
+
+    def resolve(self, ref: str, scheme: str, slot: str) -> Term | TermProblem:
+        """The term of ``scheme`` that ``ref`` names, or why there is none.
+
+        ``slot`` is the field path shown in messages (``tags.approaches``).
+        """
+        term = self.lookup(ref)
+        expected = scheme_noun(scheme)
+        if term is not None and term.scheme == scheme:
+            return term
+        if term is not None:
+            return TermProblem(
+                "wrong-scheme",
+                f"`{term.curie}` ({term.label}) is {with_article(scheme_noun(term.scheme))} "
+                f"(in {curie(term.scheme)}), but `{slot}` takes {with_article(expected)} "
+                f"(a term of {curie(scheme)})",
+                tuple(self.suggest(term.label, scheme)),
+            )
+        alt = self._by_alt_label.get(ref.strip().casefold(), [])
+        same = [t for t in alt if t.scheme == scheme]
+        if same:
+            return TermProblem(
+                "alt-label",
+                f"`{ref}` is an alternative label of `{same[0].curie}` ({same[0].label}); refer "
+                "to terms by CURIE or preferred label",
+                tuple(t.curie for t in same),
+            )
+        if alt:
+            other = alt[0]
+            return TermProblem(
+                "wrong-scheme",
+                f"`{ref}` is an alternative label of `{other.curie}` ({other.label}), which is "
+                f"{with_article(scheme_noun(other.scheme))} (in {curie(other.scheme)}), but "
+                f"`{slot}` takes {with_article(expected)} (a term of {curie(scheme)})",
+                tuple(self.suggest(ref, scheme)),
+            )
+        return TermProblem(
+            "unknown-term",
+            f"unknown term `{ref}`: no {expected} has this CURIE or preferred label",
+            tuple(self.suggest(ref, scheme)),
+        )
+
+    def suggest(self, ref: str, scheme: str, n: int = 3) -> list[str]:
+        """Closest terms of ``scheme`` by CURIE, label or alternative label."""
+        found = self.index.suggest(ref, scheme, n)
+        if not found and ":" in ref:  # `norm:Fairnes` -> compare the local name with labels
+            found = self.index.suggest(ref.split(":", 1)[1], scheme, n)
+        return found

@@ -1,0 +1,241 @@
+"""Validate annotation files: read each file, build its RDF, run the annotation SHACL shapes
+on that file alone, and report every problem at the YAML line and field that caused it.
+
+SHACL results name RDF nodes and properties; the converter's record of origins (which YAML
+field produced which node and triple) turns them back into ``file:line: field``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION, InputError
+from ..namespaces import curie, expand
+from ..ontology import SLOT_SCHEMES
+from ..shacl import NSH_IRI, ShaclEngine, ShaclReport, ShaclResult, annotation_engine
+from .document import AnnotationDocument, ParsedFile, parse_file
+from .from_yaml import join
+from .problems import ERROR, INFO, WARNING, Problem, summarise
+from .slots import PROPERTY_FIELDS
+from .terms import TermResolver
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SEVERITY = {"Violation": ERROR, "Warning": WARNING, "Info": INFO}
+
+#: Node-level SHACL constraints without a result path: the YAML field they are about.
+SHAPE_FIELDS = {
+    NSH_IRI + "AnnotationApproachShape": "tags.approaches",
+    NSH_IRI + "PaperIdentifierShape": "paper",
+    NSH_IRI + "PaperIriShape": "paper",
+    NSH_IRI + "PaperYearRangeShape": "paper.year",
+}
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: how it parsed and, when SHACL ran on it, the report."""
+
+    parsed: ParsedFile
+    report: ShaclReport | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ValidationRun:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[AnnotationDocument]:
+        """Documents of the files that parsed (valid or not)."""
+        return [f.parsed.document for f in self.files if f.parsed.document is not None]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when only warnings, 1 with errors, 2 when a file could not be read at all."""
+        problems = self.problems
+        if any(p.fatal for p in problems):
+            return EXIT_USAGE
+        if any(p.severity == ERROR for p in problems):
+            return EXIT_VALIDATION
+        return EXIT_OK
+
+    def valid_documents(self) -> list[AnnotationDocument]:
+        """Documents with no errors, from the reader or from SHACL."""
+        return [
+            f.parsed.document
+            for f in self.files
+            if f.parsed.document is not None and not any(p.severity == ERROR for p in f.problems)
+        ]
+
+    def summary(self) -> dict[str, int]:
+        return summarise(len(self.files), self.problems)
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus every ``*.yaml``/``*.yml`` below each named folder."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES)
+            if not inside:
+                raise InputError(f"{path}: folder contains no *.yaml or *.yml files")
+            found.extend(p for p in inside if p.is_file())
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def result_property(result: ShaclResult) -> URIRef | None:
+    """The property a result is about: its path, or the first branch of an alternative path.
+
+    >>> r = ShaclResult(None, "norm:hasStakeholder|norm:normativeInputFrom", "Warning", "",
+    ...                 None, None, "MinCountConstraintComponent")
+    >>> result_property(r)
+    rdflib.term.URIRef('https://w3id.org/normspace#hasStakeholder')
+    """
+    if not result.path:
+        return None
+    if "://" in result.path and "|" not in result.path:
+        return URIRef(result.path)
+    first = result.path.split("|", 1)[0].strip("()")
+    iri = expand(first)
+    return URIRef(iri) if iri else None
+
+
+def _shape_name(shape: str | None, component: str) -> str:
+    if shape and shape.startswith(NSH_IRI):
+        return "nsh:" + shape[len(NSH_IRI) :]
+    return shape or component
+
+
+def _render(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return curie(str(node))
+    if isinstance(node, Literal):
+        return str(node)
+    return None
+
+
+class ResultMapper:
+    """Maps SHACL results on one document's graph back to YAML fields and lines."""
+
+    def __init__(self, parsed: ParsedFile, resolver: TermResolver) -> None:
+        assert parsed.document is not None
+        self.parsed = parsed
+        self.origins = parsed.document.origins
+        self.resolver = resolver
+
+    def field_of(self, result: ShaclResult) -> str | None:
+        path = result_property(result)
+        triples = self.origins.triples
+        if path is not None and result.value is not None:
+            found = triples.get((result.focus, path, result.value))
+            if found is not None:
+                return found
+        if path is None and result.value is not None:
+            for (s, _p, o), where in triples.items():
+                if s == result.focus and o == result.value:
+                    return where
+        if path is None and result.shape in SHAPE_FIELDS:
+            return SHAPE_FIELDS[result.shape]
+        node = self.origins.nodes.get(result.focus)
+        if node is not None:
+            kind, where = node
+            relative = PROPERTY_FIELDS[kind].get(path) if path is not None else None
+            return join(where, relative) if relative else where
+        for (_s, _p, o), where in triples.items():  # focus on a term: where it was used
+            if o == result.focus:
+                return where
+        return None
+
+    def suggestion(self, result: ShaclResult, field: str | None) -> str | None:
+        path = result_property(result)
+        if result.shape == NSH_IRI + "AnnotationApproachShape":
+            if result.value is None or result.value == result.focus:
+                return "tag `tags.approaches`, or set `annotation.proposes_no_approach: true`"
+            return "remove `annotation.proposes_no_approach: true` or the approach tags"
+        if isinstance(result.value, URIRef) and path in SLOT_SCHEMES:
+            close = self.resolver.suggest(str(result.value), str(SLOT_SCHEMES[path]))
+            return " or ".join(f"`{c}`" for c in close) or None
+        if result.component == "MinCountConstraintComponent" and field:
+            parent, _, key = field.rpartition(".")
+            if key == "values" and parent.startswith("trade_offs"):
+                return "list at least two distinct values in tension"
+            if field in self.parsed.positions:
+                return f"fill in `{field}`"
+            return f"add `{key}:`" + (f" under `{parent}:`" if parent else "")
+        return None
+
+    def problem(self, result: ShaclResult) -> Problem:
+        field = self.field_of(result)
+        return Problem(
+            file=str(self.parsed.path),
+            message=result.message or f"{result.component} on {result.path}",
+            rule=_shape_name(result.shape, result.component),
+            severity=SEVERITY.get(result.severity, ERROR),
+            line=self.parsed.line_of(field) if field is not None else None,
+            field=field or None,
+            value=_render(result.value),
+            suggestion=self.suggestion(result, field),
+        )
+
+
+def _explained(field: str | None, reader_fields: set[str]) -> bool:
+    """True when the reader already reported an error at ``field`` or below it.
+
+    The reader skips values it cannot read, so SHACL then reports them as missing; the
+    reader's message names the cause, the SHACL one would only repeat the symptom.
+
+    >>> _explained("paper.year", {"paper.year"}), _explained("tags.approaches",
+    ...     {"tags.approaches[0]"}), _explained("paper.title", {"paper.authors[2]"})
+    (True, True, False)
+    """
+    if not field:
+        return False
+    return any(f == field or f.startswith((field + ".", field + "[")) for f in reader_fields)
+
+
+def _sort_key(problem: Problem) -> tuple:
+    return (problem.line or 0, problem.field or "", problem.rule, problem.value or "")
+
+
+def validate_file(
+    path: Path, engine: ShaclEngine | None = None, resolver: TermResolver | None = None
+) -> FileResult:
+    """Read and validate one file; SHACL runs whenever its RDF could be built."""
+    resolver = resolver or TermResolver()
+    parsed = parse_file(path, resolver)
+    result = FileResult(parsed, problems=list(parsed.problems))
+    if parsed.document is not None:
+        engine = engine or annotation_engine()
+        result.report = engine.validate(parsed.document.graph)
+        mapper = ResultMapper(parsed, resolver)
+        reader_fields = {p.field for p in parsed.errors if p.field}
+        for shacl_result in result.report.results:
+            problem = mapper.problem(shacl_result)
+            if not _explained(problem.field, reader_fields):
+                result.problems.append(problem)
+    result.problems.sort(key=_sort_key)
+    return result
+
+
+def validate_paths(paths: Sequence[Path], engine: ShaclEngine | None = None) -> ValidationRun:
+    """Validate files and folders (each ``*.yaml``/``*.yml`` inside); one file at a time, so
+    that a broken file never stops the others."""
+    resolver = TermResolver()
+    engine = engine or annotation_engine()
+    run = ValidationRun()
+    for path in expand_paths(paths):
+        run.files.append(validate_file(path, engine, resolver))
+    return run

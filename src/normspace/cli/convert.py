@@ -1,0 +1,134 @@
+"""``normspace convert``: annotation YAML to RDF, and RDF back to annotation YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rdflib import Graph
+
+from ..annotation import load_annotation
+from ..annotation.from_rdf import annotation_subgraph, lost_triples, read_annotations
+from ..annotation.model import Annotation
+from ..annotation.rdf_io import OUTPUT_FORMATS, read_rdf, serialise
+from ..annotation.render import render_annotation
+from ..annotation.validate import YAML_SUFFIXES
+from ..errors import InputError
+from ..namespaces import curie
+
+TARGETS = (*OUTPUT_FORMATS, "yaml")
+
+
+def _is_yaml(path: Path) -> bool:
+    return path.suffix.lower() in YAML_SUFFIXES
+
+
+def load_inputs(files: tuple[Path, ...]) -> list[tuple[str | None, Graph]]:
+    """Each YAML file as its annotation's graph; each RDF file as it is (unnamed)."""
+    graphs: list[tuple[str | None, Graph]] = []
+    for path in files:
+        if _is_yaml(path):
+            document = load_annotation(path)
+            graphs.append((document.annotation_iri, document.graph))
+        else:
+            graphs.append((None, read_rdf(path)))
+    return graphs
+
+
+def to_rdf_text(graphs: list[tuple[str | None, Graph]], target: str) -> str:
+    """Serialise; for TriG/N-Quads, each annotation of an RDF input gets its named graph."""
+    named: list[tuple[str, Graph]] = []
+    for name, graph in graphs:
+        if name is not None or not OUTPUT_FORMATS[target][1]:
+            named.append((name or "", graph))
+            continue
+        rest = Graph() + graph
+        for node, _ in read_annotations(graph):
+            sub = annotation_subgraph(graph, node)
+            named.append((str(node), sub))
+            rest -= sub
+        if len(rest):
+            raise InputError(
+                f"{len(rest)} triples belong to no annotation; convert to ttl, nt or jsonld "
+                "to keep them"
+            )
+    return serialise(named, target)
+
+
+def annotations_of(graphs: list[tuple[str | None, Graph]]) -> list[Annotation]:
+    """Every annotation in the inputs; warn about RDF that the YAML form cannot hold."""
+    found = []
+    for _, graph in graphs:
+        annotations = read_annotations(graph)
+        if not annotations:
+            click.secho("warning: an input contains no norm:PaperAnnotation", fg="yellow", err=True)
+        for node, annotation in annotations:
+            lost = lost_triples(graph, node, annotation)
+            if lost:
+                shown = "; ".join(" ".join(curie(str(x)) for x in t) for t in lost[:5])
+                more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
+                click.secho(
+                    f"warning: <{node}>: {len(lost)} triples have no place in the YAML format "
+                    f"and are left out: {shown}{more}",
+                    fg="yellow",
+                    err=True,
+                )
+            found.append(annotation)
+    return found
+
+
+def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) -> None:
+    if output is None:
+        if len(annotations) != 1:
+            raise click.UsageError(
+                f"the input holds {len(annotations)} annotations; give -o DIR to write one "
+                "file per annotation"
+            )
+        click.echo(render_annotation(annotations[0]), nl=False)
+        return
+    if output.exists() and not output.is_dir():
+        raise click.UsageError(f"-o {output}: for --to yaml, -o must be a folder")
+    targets = [output / a.filename for a in annotations]
+    duplicates = sorted({t.name for t in targets if targets.count(t) > 1})
+    if duplicates:
+        raise InputError(f"several annotations map to the same file: {', '.join(duplicates)}")
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        names = ", ".join(str(t) for t in existing)
+        raise InputError(f"not overwriting existing files (use --force): {names}")
+    output.mkdir(parents=True, exist_ok=True)
+    for annotation, target in zip(annotations, targets, strict=True):
+        target.write_text(render_annotation(annotation), encoding="utf-8")
+        click.echo(f"wrote {target}", err=True)
+
+
+@click.command("convert")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="Output format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output file (RDF formats) or folder (yaml). Default: standard output.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing YAML files.")
+def convert(files: tuple[Path, ...], target: str, output: Path | None, force: bool) -> None:
+    """Convert annotation YAML files to RDF (ttl, nt, jsonld, trig, nq), or RDF files
+    (.ttl .nt .nq .trig .jsonld .rdf) to annotation YAML, one file per annotation.
+
+    YAML input must read without errors (run `normspace validate` for the full check; convert
+    does not run the SHACL shapes). JSON-LD is written with NormSpace's inline context;
+    remote JSON-LD contexts and XML DTDs in the input are refused, nothing is fetched.
+    """
+    graphs = load_inputs(files)
+    if target == "yaml":
+        write_yaml(annotations_of(graphs), output, force)
+        return
+    text = to_rdf_text(graphs, target)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text, encoding="utf-8")

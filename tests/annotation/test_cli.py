@@ -1,0 +1,343 @@
+"""The annotation commands end to end: outputs, files written, exit codes, error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from normspace.annotation import load_annotation, parse_text
+from normspace.namespaces import NORM, SH
+
+from .conftest import DATA, VALID, run_cli
+
+ALL_SECTIONS = DATA / "valid" / "ouyang2022-all-sections.yaml"
+UNKNOWN_TERM = DATA / "invalid" / "unknown-term.yaml"
+SYNTAX = DATA / "invalid" / "yaml-syntax.yaml"
+
+
+# -- validate -------------------------------------------------------------------------------
+
+
+def test_validate_folder_of_valid_files() -> None:
+    result = run_cli("validate", str(DATA / "valid"))
+    assert result.exit_code == 0
+    assert result.stdout.strip().splitlines()[-1].startswith(f"{len(VALID)} files checked")
+
+
+def test_validate_reports_file_line_field_and_suggestion() -> None:
+    result = run_cli("validate", str(UNKNOWN_TERM))
+    assert result.exit_code == 1
+    assert f"{UNKNOWN_TERM}:12: tags.values[1]: error: unknown term `norm:Fairnes`" in result.stdout
+    assert "(suggestion: `norm:Fairness`" in result.stdout
+    assert "1 file checked: 0 valid, 1 invalid, 0 unreadable; 1 error" in result.stdout
+
+
+def test_unparseable_file_does_not_stop_the_others() -> None:
+    result = run_cli("validate", str(SYNTAX), str(UNKNOWN_TERM), str(ALL_SECTIONS))
+    assert result.exit_code == 2
+    assert f"{SYNTAX}:4: error: YAML syntax error" in result.stdout
+    assert "norm:Fairnes" in result.stdout
+    assert "3 files checked: 1 valid, 1 invalid, 1 unreadable" in result.stdout
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run_cli("validate", "--format", "json", "-o", str(out), str(UNKNOWN_TERM))
+    assert result.exit_code == 1 and result.stdout == ""
+    data = json.loads(out.read_text())
+    [problem] = data["problems"]
+    assert problem["line"] == 12 and problem["field"] == "tags.values[1]"
+    assert problem["value"] == "norm:Fairnes" and problem["rule"] == "unknown-term"
+    assert problem["severity"] == "error" and "norm:Fairness" in problem["suggestion"]
+    assert data["summary"]["errors"] == 1 and data["summary"]["files"] == 1
+
+
+def test_validate_ttl_prints_shacl_reports() -> None:
+    trade_offs = DATA / "invalid" / "trade-off-values.yaml"
+    result = run_cli("validate", "--format", "ttl", str(trade_offs), str(UNKNOWN_TERM))
+    assert result.exit_code == 1
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    reports = set(graph.subjects(None, SH.ValidationReport))
+    assert len(reports) == 2
+    assert len(set(graph.objects(None, SH.result))) == 2  # the two trade-offs
+    assert "norm:Fairnes" in result.stderr  # reader problems are not SHACL results
+
+
+def test_validate_empty_folder(tmp_path: Path) -> None:
+    result = run_cli("validate", str(tmp_path))
+    assert result.exit_code == 2 and "contains no *.yaml" in result.stderr
+
+
+def test_validate_missing_path() -> None:
+    result = run_cli("validate", "no/such/file.yaml")
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+# -- new ------------------------------------------------------------------------------------
+
+
+def test_new_writes_a_skeleton_that_reads_cleanly() -> None:
+    result = run_cli(
+        "new",
+        "--arxiv",
+        "arXiv:2203.02155v1",
+        "--annotator",
+        "Jane Doe",
+        "--title",
+        "Training language models to follow instructions with human feedback",
+        "--date",
+        "2026-11-27",
+    )
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith("# yaml-language-server: $schema=")
+    for section in ("paper:", "annotation:", "tags:", "trade_offs:", "assumptions:"):
+        assert f"\n{section}" in text
+    parsed = parse_text(text, "new.yaml")
+    assert parsed.errors == []
+    assert parsed.document is not None
+    assert parsed.document.annotation_iri.endswith("/arxiv/2203.02155/jane-doe")
+
+
+def test_new_into_folder_and_no_overwrite(tmp_path: Path) -> None:
+    args = ("new", "--doi", "https://doi.org/10.1145/3449180", "--orcid", "0000-0002-1825-0097")
+    first = run_cli(*args, "-o", str(tmp_path))
+    target = tmp_path / "doi-10.1145-3449180--0000-0002-1825-0097.yaml"
+    assert first.exit_code == 0 and target.is_file()
+    target.write_text("# my work\n")
+    again = run_cli(*args, "-o", str(target))
+    assert again.exit_code == 2 and "use --force" in again.stderr
+    assert target.read_text() == "# my work\n"
+    forced = run_cli(*args, "-o", str(target), "--force")
+    assert forced.exit_code == 0 and 'doi: "10.1145/3449180"' in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--title", "x"), "--doi or --arxiv"),
+        (("--doi", "3449180"), "is not a DOI"),
+        (("--arxiv", "22030.2155"), "is not an arXiv identifier"),
+        (("--arxiv", "2203.02155", "--orcid", "0000-0002-1825-0098"), "checksum"),
+        (("--arxiv", "2203.02155", "--date", "27/11/2026"), "YYYY-MM-DD"),
+    ],
+)
+def test_new_rejects_bad_arguments(args: tuple[str, ...], message: str) -> None:
+    result = run_cli("new", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr or message.replace("YYYY-MM-DD", "%Y-%m-%d") in result.stderr
+
+
+# -- convert --------------------------------------------------------------------------------
+
+
+def test_convert_yaml_to_turtle_and_back(tmp_path: Path) -> None:
+    ttl = tmp_path / "all.ttl"
+    assert run_cli("convert", *map(str, VALID), "--to", "ttl", "-o", str(ttl)).exit_code == 0
+    merged = Graph()
+    for path in VALID:
+        merged += load_annotation(path).graph
+    assert isomorphic(Graph().parse(ttl), merged)
+    out = tmp_path / "yaml"
+    result = run_cli("convert", str(ttl), "--to", "yaml", "-o", str(out))
+    assert result.exit_code == 0
+    written = sorted(out.glob("*.yaml"))
+    assert len(written) == len(VALID)
+    again = Graph()
+    for path in written:
+        again += load_annotation(path).graph
+    assert isomorphic(again, merged)
+
+
+def test_convert_yaml_refuses_to_overwrite(tmp_path: Path) -> None:
+    ttl = tmp_path / "one.ttl"
+    run_cli("convert", str(ALL_SECTIONS), "--to", "ttl", "-o", str(ttl))
+    assert run_cli("convert", str(ttl), "--to", "yaml", "-o", str(tmp_path)).exit_code == 0
+    again = run_cli("convert", str(ttl), "--to", "yaml", "-o", str(tmp_path))
+    assert again.exit_code == 2 and "use --force" in again.stderr
+    assert (
+        run_cli("convert", str(ttl), "--to", "yaml", "-o", str(tmp_path), "--force").exit_code == 0
+    )
+
+
+def test_convert_single_annotation_to_stdout_and_many_need_a_folder(tmp_path: Path) -> None:
+    one = run_cli("convert", str(ALL_SECTIONS), "--to", "yaml")
+    assert one.exit_code == 0 and one.stdout.startswith("# yaml-language-server")
+    ttl = tmp_path / "all.ttl"
+    run_cli("convert", *map(str, VALID), "--to", "ttl", "-o", str(ttl))
+    many = run_cli("convert", str(ttl), "--to", "yaml")
+    assert many.exit_code == 2 and "give -o DIR" in many.stderr
+
+
+def test_convert_trig_keeps_one_named_graph_per_annotation() -> None:
+    result = run_cli("convert", *map(str, VALID), "--to", "trig")
+    dataset = Dataset()
+    dataset.parse(data=result.stdout, format="trig")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    assert names == {load_annotation(p).annotation_iri for p in VALID}
+
+
+def test_convert_jsonld_round_trip(tmp_path: Path) -> None:
+    jsonld = tmp_path / "a.jsonld"
+    assert run_cli("convert", str(ALL_SECTIONS), "--to", "jsonld", "-o", str(jsonld)).exit_code == 0
+    assert "@context" in jsonld.read_text()
+    nt = run_cli("convert", str(jsonld), "--to", "nt")
+    graph = Graph().parse(data=nt.stdout, format="nt")
+    assert isomorphic(graph, load_annotation(ALL_SECTIONS).graph)
+
+
+def test_convert_refuses_invalid_yaml() -> None:
+    result = run_cli("convert", str(UNKNOWN_TERM), "--to", "ttl")
+    assert result.exit_code == 2
+    assert "tags.values[1]" in result.stderr and "norm:Fairness" in result.stderr
+
+
+def test_convert_reports_rdf_the_yaml_cannot_hold(tmp_path: Path) -> None:
+    graph = load_annotation(ALL_SECTIONS).graph
+    graph.add((URIRef(load_annotation(ALL_SECTIONS).annotation_iri), NORM.quote, NORM.Nothing))
+    ttl = tmp_path / "extra.ttl"
+    graph.serialize(ttl, format="turtle")
+    result = run_cli("convert", str(ttl), "--to", "yaml")
+    assert result.exit_code == 0
+    assert "1 triples have no place in the YAML format" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "dtd.rdf",
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">&e;</rdf:RDF>',
+            "DOCTYPE",
+        ),
+        (
+            "remote.jsonld",
+            '{"@context": "https://schema.org/", "@id": "https://doi.org/10.1/x", "name": "x"}',
+            "remote JSON-LD context `https://schema.org/` is not fetched",
+        ),
+        (
+            "nested.jsonld",
+            '{"@context": [{"@import": "https://example.org/c.jsonld"}], "@id": "x"}',
+            "is not fetched",
+        ),
+        ("broken.ttl", "<a> <b> .", "cannot parse as turtle"),
+        ("data.csv", "a,b", "unknown RDF file type `.csv`"),
+    ],
+)
+def test_convert_rejects_unsafe_or_broken_rdf(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli("convert", str(path), "--to", "yaml")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_convert_accepts_normspace_context_iri(tmp_path: Path) -> None:
+    path = tmp_path / "ctx.jsonld"
+    path.write_text(
+        json.dumps(
+            {
+                "@context": "https://w3id.org/normspace/context.jsonld",
+                "@id": "https://arxiv.org/abs/2203.02155",
+                "@type": "Paper",
+                "title": "Training language models to follow instructions with human feedback",
+            }
+        )
+    )
+    result = run_cli("convert", str(path), "--to", "nt")
+    assert result.exit_code == 0
+    assert "<https://w3id.org/normspace#Paper>" in result.stdout
+
+
+# -- import-refs ----------------------------------------------------------------------------
+
+
+def test_import_bibtex(tmp_path: Path) -> None:
+    bib = DATA / "refs" / "references.bib"
+    result = run_cli(
+        "import-refs",
+        str(bib),
+        "--out-dir",
+        str(tmp_path),
+        "--annotator",
+        "Jane Doe",
+        "--date",
+        "2026-11-27",
+    )
+    assert result.exit_code == 1  # one entry has no identifier
+    assert (
+        "entry `lazar2023` (line 35): skipped: it has neither a DOI nor an arXiv id"
+        in result.stderr
+    )
+    assert "5 references: wrote 4 files, kept 0 existing, skipped 1" in result.stderr
+    names = sorted(p.name for p in tmp_path.glob("*.yaml"))
+    assert names == [
+        "arxiv-2203.02155--jane-doe.yaml",
+        "arxiv-2212.08073--jane-doe.yaml",
+        "arxiv-2404.16019--jane-doe.yaml",
+        "doi-10.1145-3287560.3287598--jane-doe.yaml",
+    ]
+    prism = parse_text((tmp_path / names[2]).read_text(), "prism.yaml")
+    assert prism.errors == []
+    paper = prism.document.annotation.paper
+    assert [a.name for a in paper.authors][:3] == [
+        "Hannah Rose Kirk",
+        "Alexander Whitefield",
+        "Paul Röttger",
+    ]
+    assert (
+        paper.authors_incomplete
+        and paper.year == 2024
+        and paper.title == "The PRISM Alignment Dataset"
+    )
+
+
+def test_import_never_overwrites_without_force(tmp_path: Path) -> None:
+    csl = DATA / "refs" / "zotero.json"
+    run_cli("import-refs", str(csl), "--out-dir", str(tmp_path))
+    target = tmp_path / "arxiv-2402.05070.yaml"
+    target.write_text("# annotated by hand\n")
+    kept = run_cli("import-refs", str(csl), "--out-dir", str(tmp_path))
+    assert "kept existing" in kept.stderr and target.read_text() == "# annotated by hand\n"
+    run_cli("import-refs", str(csl), "--out-dir", str(tmp_path), "--force")
+    assert 'arxiv: "2402.05070"' in target.read_text()  # arXiv DataCite DOI -> arXiv id
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "bad.bib",
+            "@article{x,\n  title = {unterminated\n@article{y, title={z}}",
+            "cannot parse BibTeX",
+        ),
+        ("bad.json", "{not json", "not valid JSON"),
+        ("list.json", '{"a": 1}', "expected CSL-JSON"),
+        ("refs.ris", "TY  - JOUR", "unknown reference file type"),
+    ],
+)
+def test_import_rejects_unreadable_reference_files(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = run_cli("import-refs", str(path), "--out-dir", str(tmp_path / "out"))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_import_without_skips_exits_zero(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(
+        json.dumps(
+            [{"id": "lyons", "title": "Conceptualising Contestability", "DOI": "10.1145/3449180"}]
+        )
+    )
+    result = run_cli("import-refs", str(path), "--out-dir", str(tmp_path / "out"))
+    assert result.exit_code == 0 and (tmp_path / "out" / "doi-10.1145-3449180.yaml").is_file()
