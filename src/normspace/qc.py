@@ -1,0 +1,454 @@
+"""Quality-control rules for the ontology, in the style of ROBOT ``report``.
+
+Each rule is a SPARQL SELECT file in ``queries/qc/`` with a header::
+
+    # title: Missing definition
+    # description: Why the rule exists and what a fix looks like.
+    # severity: ERROR            (ERROR | WARN | INFO)
+    # message: {entity} has no definition.     (optional; {entity} {property} {value})
+
+It returns ``?entity`` and optionally ``?property`` and ``?value``; every row is one
+finding. Adding a rule means adding a file: nothing here lists the rules.
+
+Rules run over a dataset whose default graph is the ontology. The named graph
+``qc:usage`` records which ``norm:`` IRIs the shapes and the query library mention
+(``<iri> qc:mentionedIn <file>``), so that rules such as *unused property* can see
+beyond the ontology without parsing SPARQL themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+from .errors import InputError
+from .namespaces import NORM_IRI, ONTOLOGY_IRI, PREFIXES, curie
+from .ontology import ontology_files, parse_files
+from .reasoning import check_consistency
+from .resources import queries_dir, shapes_dir
+from .shacl import (
+    NSH_IRI,
+    TERM_SHAPES,
+    PyShaclEngine,
+    ShaclReport,
+    load_shapes,
+    meta_validate_shapes,
+)
+
+QC_IRI = "https://w3id.org/normspace/qc#"
+USAGE_GRAPH = URIRef(QC_IRI + "usage")
+MENTIONED_IN = URIRef(QC_IRI + "mentionedIn")
+
+#: QC severities, most severe first.
+SEVERITIES = ("ERROR", "WARN", "INFO")
+
+_HEADER = re.compile(r"^#\s*(title|description|severity|message)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a check: a QC rule, a SHACL shape, the reasoner or a parser."""
+
+    rule: str
+    severity: str
+    entity: str
+    message: str
+    property: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "entity": self.entity,
+            "property": self.property,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+def finding_sort_key(finding: Finding) -> tuple:
+    return (
+        SEVERITIES.index(finding.severity),
+        finding.rule,
+        finding.entity,
+        finding.property or "",
+        finding.value or "",
+    )
+
+
+@dataclass(frozen=True)
+class QcRule:
+    """A QC rule read from a ``.rq`` file."""
+
+    name: str
+    title: str
+    description: str
+    severity: str
+    query_text: str
+    path: Path
+    message: str | None = None
+
+    @property
+    def query(self) -> Query:
+        return _prepare(self.query_text)
+
+    def run(self, data: Dataset) -> list[Finding]:
+        findings = []
+        for row in _query(data, self.query):
+            entity = row.get("entity")  # type: ignore[union-attr]
+            if entity is None:
+                continue
+            prop = row.get("property")  # type: ignore[union-attr]
+            value = row.get("value")  # type: ignore[union-attr]
+            findings.append(
+                Finding(
+                    rule=self.name,
+                    severity=self.severity,
+                    entity=str(entity),
+                    property=str(prop) if prop is not None else None,
+                    value=str(value) if value is not None else None,
+                    message=self.render_message(entity, prop, value),
+                )
+            )
+        return findings
+
+    def render_message(self, entity, prop, value) -> str:
+        """The rule's message with ``{entity}``, ``{property}``, ``{value}`` filled in."""
+        fields = {"entity": _show(entity), "property": _show(prop), "value": _show(value)}
+        template = self.message or self.title
+        return re.sub(r"\{(entity|property|value)\}", lambda m: fields[m.group(1)], template)
+
+
+@lru_cache(maxsize=256)
+def _prepare(text: str) -> Query:
+    """Parse a SPARQL text once per process (rules and library queries are re-read often)."""
+    return prepareQuery(text)
+
+
+def _query(data: Dataset, query: Query):
+    """Query a dataset, silencing the deprecation warning rdflib's own Dataset code emits
+    for every pattern it evaluates (rdflib 7.x); the warning concerns rdflib, not us."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Dataset.default_context is deprecated", category=DeprecationWarning
+        )
+        return list(data.query(query))
+
+
+def _show(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return str(term)
+    return curie(str(term))
+
+
+def parse_rule(path: Path) -> QcRule:
+    """Read one rule file; raise :class:`InputError` naming the file and what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read QC rule: {exc}") from exc
+    header: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER.match(line)
+        if match:
+            header[match.group(1)] = match.group(2)
+    missing = [key for key in ("title", "description", "severity") if not header.get(key)]
+    if missing:
+        raise InputError(
+            f"{path}: QC rule header lacks {', '.join('# ' + m + ':' for m in missing)} "
+            "(expected comment lines '# title:', '# description:', '# severity: ERROR|WARN|INFO')"
+        )
+    severity = header["severity"].upper()
+    if severity not in SEVERITIES:
+        raise InputError(
+            f"{path}: severity `{header['severity']}` is not one of {', '.join(SEVERITIES)}"
+        )
+    rule = QcRule(
+        name=path.stem,
+        title=header["title"],
+        description=header["description"],
+        severity=severity,
+        query_text=text,
+        path=path,
+        message=header.get("message"),
+    )
+    try:
+        query = rule.query
+    except Exception as exc:  # pyparsing and rdflib raise several exception types
+        raise InputError(f"{path}: not valid SPARQL: {exc}") from exc
+    if query.algebra.name != "SelectQuery" or "entity" not in {
+        str(v) for v in query.algebra.get("PV", ())
+    }:
+        raise InputError(f"{path}: a QC rule must be a SELECT query returning ?entity")
+    return rule
+
+
+def qc_dir() -> Path:
+    return queries_dir() / "qc"
+
+
+def load_rules(directory: Path | None = None) -> list[QcRule]:
+    """All rules of ``directory`` (default: the bundled ``queries/qc/``), sorted by name."""
+    directory = directory or qc_dir()
+    return [parse_rule(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def iris_in_query(query: Query) -> set[URIRef]:
+    """Every IRI a parsed query mentions (walks the algebra)."""
+    found: set[URIRef] = set()
+    stack: list[object] = [query.algebra]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, URIRef):
+            found.add(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | set | frozenset):
+            stack.extend(node)
+    return found
+
+
+@dataclass
+class UsageIndex:
+    """Where ``norm:`` IRIs are mentioned outside the ontology (shapes, query files)."""
+
+    mentions: dict[URIRef, set[str]] = field(default_factory=dict)
+
+    def add(self, iris: Iterable[URIRef], where: str) -> None:
+        for iri in iris:
+            if str(iri).startswith(NORM_IRI):
+                self.mentions.setdefault(iri, set()).add(where)
+
+    def add_graph(self, graph: Graph, where: str) -> None:
+        self.add((t for triple in graph for t in triple if isinstance(t, URIRef)), where)
+
+    def add_query(self, query: Query, where: str) -> None:
+        self.add(iris_in_query(query), where)
+
+    def triples(self) -> Iterator[tuple]:
+        for iri in sorted(self.mentions):
+            for where in sorted(self.mentions[iri]):
+                yield (iri, MENTIONED_IN, Literal(where))
+
+
+def qc_dataset(ontology: Graph, usage: UsageIndex | None = None) -> Dataset:
+    """The dataset the rules run on: ontology as default graph, usage as ``qc:usage``."""
+    data = Dataset()
+    for prefix, iri in PREFIXES.items():
+        data.bind(prefix, iri)
+    data.default_graph += ontology
+    if usage is not None:
+        data.graph(USAGE_GRAPH).addN(
+            (s, p, o, data.graph(USAGE_GRAPH)) for s, p, o in usage.triples()
+        )
+    return data
+
+
+def run_rules(
+    ontology: Graph, rules: Sequence[QcRule] | None = None, usage: UsageIndex | None = None
+) -> list[Finding]:
+    """Run ``rules`` (default: all bundled rules) over ``ontology``; findings sorted."""
+    rules = load_rules() if rules is None else rules
+    data = qc_dataset(ontology, usage)
+    findings = [finding for rule in rules for finding in rule.run(data)]
+    return sorted(findings, key=finding_sort_key)
+
+
+# ---------------------------------------------------------------------------
+# The whole ontology check: parse, reason, validate terms, run QC rules
+# ---------------------------------------------------------------------------
+
+#: SHACL severities mapped to QC severities.
+SHACL_SEVERITY = {"Violation": "ERROR", "Warning": "WARN", "Info": "INFO"}
+
+
+@dataclass
+class CheckReport:
+    """Everything ``normspace check`` found, plus what it looked at."""
+
+    findings: list[Finding]
+    files: list[Path]
+    stats: dict[str, object] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.count("ERROR") else 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "summary": {
+                "errors": self.count("ERROR"),
+                "warnings": self.count("WARN"),
+                "infos": self.count("INFO"),
+                **self.stats,
+            },
+            "files": [str(p) for p in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def expand_ontology_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files to check: a file is itself; a folder with ``normspace.ttl`` is an ontology
+    source tree (core + ``dimensions/``); any other folder contributes its ``*.ttl``."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = (
+                ontology_files(path)
+                if (path / "normspace.ttl").is_file()
+                else sorted(path.rglob("*.ttl"))
+            )
+            if not found:
+                raise InputError(f"{path}: folder contains no Turtle (*.ttl) files")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files))
+
+
+def check_library_queries(directory: Path, usage: UsageIndex) -> list[Finding]:
+    """Every ``.rq`` file of the query library must parse as SPARQL."""
+    findings = []
+    for path in sorted(directory.glob("*.rq")):
+        try:
+            query = _prepare(path.read_text(encoding="utf-8"))
+        except Exception as exc:  # pyparsing and rdflib raise several exception types
+            findings.append(
+                Finding(
+                    rule="sparql-syntax",
+                    severity="ERROR",
+                    entity=str(path.relative_to(directory.parent)),
+                    message=f"{path.name} is not valid SPARQL: {exc}",
+                )
+            )
+            continue
+        usage.add_query(query, path.name)
+    return findings
+
+
+def reasoner_findings(ontology: Graph) -> tuple[list[Finding], dict[str, object]]:
+    result = check_consistency(ontology)
+    stats: dict[str, object] = {
+        "reasoner": "HermiT",
+        "consistent": result.consistent,
+        "reasoner_seconds": round(result.seconds, 2),
+    }
+    findings = []
+    if not result.consistent:
+        hint = "; ".join(result.hints) if result.hints else "no explanation found"
+        findings.append(
+            Finding(
+                rule="reasoner-inconsistent",
+                severity="ERROR",
+                entity=ONTOLOGY_IRI,
+                message=f"HermiT finds the ontology inconsistent ({hint}).",
+            )
+        )
+    findings.extend(
+        Finding(
+            rule="reasoner-unsatisfiable-class",
+            severity="ERROR",
+            entity=iri,
+            message=f"{curie(iri)} is unsatisfiable (equivalent to owl:Nothing): "
+            "no individual can belong to it.",
+        )
+        for iri in result.unsatisfiable
+    )
+    return findings, stats
+
+
+def shape_findings(report: ShaclReport) -> list[Finding]:
+    """SHACL results as findings; the rule is the shape (``nsh:...``)."""
+    findings = []
+    for result in report.results:
+        shape = result.shape or ""
+        findings.append(
+            Finding(
+                rule="nsh:" + shape[len(NSH_IRI) :] if shape.startswith(NSH_IRI) else shape,
+                severity=SHACL_SEVERITY.get(result.severity, "ERROR"),
+                entity=str(result.focus),
+                property=result.path,
+                value=str(result.value) if result.value is not None else None,
+                message=result.message,
+            )
+        )
+    return findings
+
+
+def shapes_findings(directory: Path, usage: UsageIndex) -> list[Finding]:
+    """Every shapes file must parse and be well-formed SHACL; record the IRIs it mentions."""
+    findings = []
+    for path in sorted(directory.glob("*.ttl")):
+        usage.add_graph(load_shapes(path.name, directory=directory), path.name)
+        findings.extend(
+            Finding(
+                rule="shapes-wellformed",
+                severity="ERROR",
+                entity=str(result.focus),
+                property=result.path,
+                value=str(result.value) if result.value is not None else None,
+                message=f"{path.name} is not well-formed SHACL: {result.message}",
+            )
+            for result in meta_validate_shapes(path).violations
+        )
+    return findings
+
+
+def run_check(
+    ontology_paths: Sequence[Path] | None = None,
+    shapes: Path | None = None,
+    queries: Path | None = None,
+    reasoner: bool = True,
+) -> CheckReport:
+    """Check ontology sources: syntax, HermiT, term shapes, QC rules.
+
+    Unreadable input (a file that does not parse, a broken QC rule or shapes file)
+    raises :class:`InputError`; everything else becomes a :class:`Finding`.
+    """
+    files = expand_ontology_paths(ontology_paths) if ontology_paths else ontology_files()
+    ontology = parse_files(files)
+    shapes = shapes or shapes_dir()
+    queries = queries or queries_dir()
+
+    usage = UsageIndex()
+    findings = shapes_findings(shapes, usage)
+    findings.extend(check_library_queries(queries, usage))
+    rules = load_rules(queries / "qc")
+
+    stats: dict[str, object] = {
+        "files": len(files),
+        "triples": len(ontology),
+        "qc_rules": len(rules),
+    }
+    if reasoner:
+        reasoned, reasoner_stats = reasoner_findings(ontology)
+        findings.extend(reasoned)
+        stats.update(reasoner_stats)
+    if not any(f.rule == "shapes-wellformed" for f in findings):
+        # malformed shapes can make pySHACL fail outright; they are reported instead
+        engine = PyShaclEngine(load_shapes(TERM_SHAPES, directory=shapes))
+        findings.extend(shape_findings(engine.validate(ontology)))
+    findings.extend(run_rules(ontology, rules, usage))
+    return CheckReport(findings=sorted(findings, key=finding_sort_key), files=files, stats=stats)

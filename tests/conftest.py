@@ -1,0 +1,66 @@
+"""Session-wide fixtures: expensive things (ontology, SHACL engines, HermiT) built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """``tests/data``."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def ontology_graph() -> Graph:
+    """The bundled ontology (core + dimensions), parsed once; do not modify."""
+    from normspace.ontology import load_ontology
+
+    return load_ontology()
+
+
+@pytest.fixture(scope="session")
+def annotation_engine():
+    """The cached SHACL engine for annotation files."""
+    from normspace.shacl import annotation_engine
+
+    return annotation_engine()
+
+
+@pytest.fixture(scope="session")
+def term_engine():
+    """The cached SHACL engine for ontology terms."""
+    from normspace.shacl import term_engine
+
+    return term_engine()
+
+
+@pytest.fixture(scope="session")
+def ontology_check_report():
+    """``normspace check`` of the bundled ontology, with HermiT (the one real-ontology run)."""
+    from normspace.qc import run_check
+
+    return run_check(reasoner=True)
+
+
+@pytest.fixture
+def run_cli():
+    """Run the ``normspace`` CLI in-process: ``run_cli("check", "--no-reasoner")``.
+
+    Returns click's result (``exit_code``, ``stdout``, ``stderr``); exceptions that
+    escape the CLI are raised, so a traceback fails the test instead of hiding in output.
+    """
+    from normspace.cli.main import cli
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return run

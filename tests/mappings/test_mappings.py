@@ -1,0 +1,205 @@
+"""SSSOM mapping sets: format, validation rules, bundled content and their SKOS form."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from ruamel.yaml import YAML
+
+from normspace.errors import InputError
+from normspace.imports import external_terms, imports_graph
+from normspace.mappings import (
+    COLUMNS,
+    JUSTIFICATIONS,
+    MAPPING_PREDICATES,
+    format_sssom,
+    mapping_graph,
+    mapping_set_paths,
+    mapping_stats,
+    read_mapping_set,
+    read_mapping_sets,
+    validate_mapping_sets,
+)
+from normspace.resources import resource_dir
+
+CASES = Path(__file__).parents[1] / "data" / "mappings"
+BUNDLED = mapping_set_paths()
+
+
+def _expected(folder: Path) -> dict[str, object]:
+    return YAML(typ="safe").load((folder / "expected.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def bundled_sets():
+    return read_mapping_sets()
+
+
+def test_there_are_mapping_sets_for_each_target_family(bundled_sets):
+    names = {ms.name for ms in bundled_sets}
+    for target in ("airo", "vair", "dpv", "dpv-eu-aiact", "dpv-eu-rights", "valuenet"):
+        assert f"normspace-{target}.sssom.tsv" in names
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_set_is_in_canonical_form(path: Path):
+    """Files are written by the canonical writer: sorted rows, fixed key order."""
+    assert format_sssom(read_mapping_set(path)) == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_set_has_sssom_metadata(path: Path):
+    ms = read_mapping_set(path)
+    for key in ("mapping_set_id", "license", "curie_map", "mapping_set_version"):
+        assert ms.metadata.get(key), key
+    assert ms.metadata["mapping_set_id"].endswith(path.name)
+    header = path.read_text(encoding="utf-8").splitlines()
+    table_header = next(line for line in header if not line.startswith("#"))
+    assert set(table_header.split("\t")) <= set(COLUMNS)
+
+
+def test_every_mapping_has_justification_author_and_skos_predicate(bundled_sets):
+    for ms in bundled_sets:
+        for m in ms.mappings:
+            assert m.mapping_justification in JUSTIFICATIONS
+            assert m.author_label.strip()
+            assert m.predicate_id in MAPPING_PREDICATES
+
+
+def test_bundled_sets_validate_without_problems(bundled_sets, ontology_graph):
+    problems = validate_mapping_sets(bundled_sets, ontology_graph, external_terms())
+    assert [str(p) for p in problems] == []
+
+
+def test_every_mapped_external_iri_is_in_a_vendored_module(bundled_sets):
+    known = external_terms()
+    missing = [
+        (ms.name, m.object_id)
+        for ms in bundled_sets
+        for m in ms.mappings
+        if ms.expand(m.object_id) not in known
+    ]
+    assert missing == []
+
+
+def test_no_term_is_exact_match_to_two_terms_of_one_vocabulary(bundled_sets):
+    known = external_terms()
+    exact = Counter(
+        (m.subject_id, known[ms.expand(m.object_id)].module)
+        for ms in bundled_sets
+        for m in ms.mappings
+        if m.predicate_id == "skos:exactMatch"
+    )
+    assert [key for key, n in exact.items() if n > 1] == []
+
+
+def test_unmappable_dimensions_stay_unmapped(bundled_sets):
+    """Aggregation rules and sampling methods have no counterpart in the targets."""
+    subjects = {m.subject_id for ms in bundled_sets for m in ms.mappings}
+    for term in (
+        "norm:MajorityVote",
+        "norm:BordaCount",
+        "norm:ConvenienceCrowdSample",
+        "norm:CollectiveContestation",
+        "norm:AgonisticDevelopment",
+    ):
+        assert term not in subjects
+
+
+@pytest.mark.parametrize("name", sorted(_expected(CASES / "invalid-sets")))
+def test_validation_reports_the_rule_broken(name: str, ontology_graph):
+    folder = CASES / "invalid-sets"
+    ms = read_mapping_set(folder / name)
+    problems = validate_mapping_sets([ms], ontology_graph, external_terms())
+    assert sorted({p.rule for p in problems}) == sorted(_expected(folder)[name])
+    assert all(p.line for p in problems), "every problem names its line"
+
+
+@pytest.mark.parametrize("name", sorted(_expected(CASES / "parse-errors")))
+def test_unreadable_set_is_a_clear_input_error(name: str):
+    folder = CASES / "parse-errors"
+    with pytest.raises(InputError) as err:
+        read_mapping_set(folder / name)
+    assert name in str(err.value)
+    assert _expected(folder)[name] in str(err.value)
+
+
+def test_skos_export_is_in_sync_with_the_tsv_files(bundled_sets):
+    exported = Graph().parse(resource_dir("mappings") / "normspace-mappings.ttl")
+    assert isomorphic(exported, mapping_graph(bundled_sets)), (
+        "run `normspace mappings export -o mappings/normspace-mappings.ttl`"
+    )
+
+
+def test_skos_export_has_one_triple_per_mapping(bundled_sets):
+    graph = mapping_graph(bundled_sets)
+    skos = [t for t in graph if str(t[1]).startswith("http://www.w3.org/2004/02/skos/core#")]
+    assert len(skos) == sum(len(ms.mappings) for ms in bundled_sets)
+
+
+def test_stats_count_per_target_and_predicate(bundled_sets):
+    stats = mapping_stats(bundled_sets, external_terms())
+    total = sum(len(ms.mappings) for ms in bundled_sets)
+    assert stats["total"] == total
+    assert sum(stats["by_target"].values()) == total
+    assert sum(stats["by_predicate"].values()) == total
+    assert set(stats["by_predicate"]) == set(MAPPING_PREDICATES)
+
+
+def test_query_finds_papers_about_stakeholders_dpv_calls_vulnerable(bundled_sets):
+    """Mappings plus module hierarchy answer "papers about stakeholders that DPV calls a
+    vulnerable human" — including stakeholders mapped to a narrower DPV term."""
+    data = Graph().parse(CASES / "query" / "annotations.ttl")
+    data += mapping_graph(bundled_sets)
+    data += imports_graph()
+    query = (CASES / "query" / "vulnerable-stakeholders.rq").read_text(encoding="utf-8")
+    rows = {(str(r.paper), str(r.stakeholder)) for r in data.query(query)}
+    assert rows == {
+        (
+            "https://doi.org/10.1145/3630106.3658979",
+            "https://w3id.org/normspace#MarginalisedCommunities",
+        )
+    }
+
+
+def test_cli_check_and_stats(run_cli):
+    result = run_cli("mappings", "check")
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+    stats = run_cli("mappings", "stats", "--format", "json")
+    assert '"by_target"' in stats.output
+
+
+def test_cli_check_fails_on_invalid_sets(run_cli):
+    result = run_cli("mappings", "check", "--mappings", str(CASES / "invalid-sets"))
+    assert result.exit_code == 1
+    assert "exact-twice-same-scheme.sssom.tsv:10" in result.output
+
+
+def test_export_writes_skos_turtle(run_cli, tmp_path):
+    out = tmp_path / "m.ttl"
+    assert run_cli("mappings", "export", "-o", str(out)).exit_code == 0
+    graph = Graph().parse(out)
+    assert (
+        URIRef("https://w3id.org/normspace#Deployers"),
+        URIRef("http://www.w3.org/2004/02/skos/core#exactMatch"),
+        URIRef("https://w3id.org/dpv/legal/eu/aiact#AIDeployer"),
+    ) in graph
+
+
+def test_fmt_refreshes_stale_labels(run_cli, tmp_path, ontology_graph):
+    stale = CASES / "invalid-sets" / "stale-labels.sssom.tsv"
+    (tmp_path / stale.name).write_text(stale.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("mappings", "fmt", "--mappings", tmp_path)
+    assert result.exit_code == 0, result.output
+    ms = read_mapping_set(tmp_path / stale.name)
+    assert (ms.mappings[0].subject_label, ms.mappings[0].object_label) == (
+        "regulators",
+        "Authority",
+    )
+    assert validate_mapping_sets([ms], ontology_graph, external_terms()) == []
+    assert (tmp_path / "normspace-mappings.ttl").is_file()
