@@ -451,4 +451,15 @@ def run_check(
         engine = PyShaclEngine(load_shapes(TERM_SHAPES, directory=shapes))
         findings.extend(shape_findings(engine.validate(ontology)))
     findings.extend(run_rules(ontology, rules, usage))
+    stats["metadata"] = _metadata_checklist(ontology)
     return CheckReport(findings=sorted(findings, key=finding_sort_key), files=files, stats=stats)
+
+
+def _metadata_checklist(ontology: Graph) -> list[dict[str, object]]:
+    """The FOOPS!-style checklist; its failures are already findings of the SPARQL rules."""
+    from .metadata import metadata_checks  # metadata imports Finding from this module
+
+    return [
+        {"check": c.name, "passed": c.passed, "detail": c.detail}
+        for c in metadata_checks(ontology)
+    ]

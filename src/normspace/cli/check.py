@@ -93,6 +93,15 @@ def write_text(report: CheckReport, out: TextIO) -> None:
         if "reasoner" in stats
         else "HermiT: skipped"
     )
+    metadata = stats.get("metadata", [])
+    if metadata:
+        passed = sum(1 for c in metadata if c["passed"])
+        out.write(f"Metadata (FOOPS!-style): {passed}/{len(metadata)} checks passed\n")
+        for c in metadata:
+            detail = str(c["detail"])
+            detail = detail if len(detail) <= 80 else detail[:79] + "…"
+            out.write(f"  [{'x' if c['passed'] else ' '}] {c['check']}: {detail}\n")
+        out.write("\n")
     out.write(
         f"{report.count('ERROR')} errors, {report.count('WARN')} warnings, "
         f"{report.count('INFO')} infos; checked {stats['files']} files "
