@@ -3,7 +3,9 @@ with the precise rule, entity and exit code.
 
 Each folder of ``tests/data/check/<case>/`` holds a ``case.yaml`` naming the ontology
 files to check (most reuse ``_base/``, adding or replacing one file), whether HermiT runs,
-the exit code and *exactly* the findings (rule, severity, entity, property) expected.
+the corpus whose term mentions the QC rules see (default ``_base/corpus/``, so that cases
+do not depend on the bundled corpus), the exit code and *exactly* the findings (rule,
+severity, entity, property) expected.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from normspace.cli.check import write_text
 from normspace.namespaces import curie
 from normspace.ontology import ontology_files
 from normspace.qc import load_rules, parse_rule
+from normspace.release import corpus_files
 from normspace.resources import queries_dir
 
 CASES_DIR = Path(__file__).parent / "data" / "check"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "case.yaml").is_file())
+BASE_CORPUS = CASES_DIR / "_base" / "corpus"
 
 
 def load_case(case: Path) -> dict:
@@ -44,6 +48,7 @@ def check_args(case: Path, spec: dict) -> list[str]:
         args += ["--queries", str(case / spec["queries"])]
     if spec.get("shapes"):
         args += ["--shapes", str(case / spec["shapes"])]
+    args += ["--corpus", str(case / spec["corpus"] if spec.get("corpus") else BASE_CORPUS)]
     return args
 
 
@@ -128,6 +133,7 @@ def test_real_ontology_passes_all_checks(ontology_check_report) -> None:
     assert report.exit_code == 0
     assert report.stats["consistent"] is True
     assert report.stats["files"] == len(ontology_files())
+    assert report.stats["corpus_files"] == len(corpus_files()) > 0
 
 
 def test_real_ontology_text_report(ontology_check_report) -> None:

@@ -22,7 +22,8 @@ def test_bundled_ontology_passes_every_metadata_check() -> None:
 def test_missing_citation_shows_as_failed_check_and_fails_check(tmp_path: Path) -> None:
     files = ontology_files()
     core = files[0].read_text(encoding="utf-8")
-    lines = [ln for ln in core.splitlines() if not ln.strip().startswith("dcterms:bibliographicCitation \"")]
+    header_citation = 'dcterms:bibliographicCitation "'
+    lines = [ln for ln in core.splitlines() if not ln.strip().startswith(header_citation)]
     broken = tmp_path / "normspace.ttl"
     broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args = ["check", "--no-reasoner", "--ontology", str(broken)]

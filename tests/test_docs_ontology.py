@@ -30,7 +30,7 @@ def documented_graph() -> Graph:
 
 
 def test_documented_example_matches_corpus_file(documented_graph: Graph) -> None:
-    """Regenerate with `normspace convert <SOURCE> --to ttl` when this fails."""
+    """Regenerate with `normspace convert <SOURCE> -f ttl` when this fails."""
     assert isomorphic(documented_graph, load_annotation(SOURCE).graph)
 
 

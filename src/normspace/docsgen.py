@@ -316,10 +316,10 @@ def scheme_page(
                 + "</p>"
             )
         if deprecated:
-            repl = ontology.value(t, DCTERMS.isReplacedBy)
-            parts.append(
-                f'<p class="meta">Deprecated{"; use " + _e(curie(str(repl))) if repl else ""}.</p>'
+            repl = " or ".join(
+                sorted(curie(str(r)) for r in ontology.objects(t, DCTERMS.isReplacedBy))
             )
+            parts.append(f'<p class="meta">Deprecated{"; use " + _e(repl) if repl else ""}.</p>')
         sources = sorted(str(s) for s in ontology.objects(t, DCTERMS.source))
         if sources:
             parts.append(

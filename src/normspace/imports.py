@@ -4,8 +4,11 @@ NormSpace never copies external terms into its own namespace. Where it needs an 
 term's label or hierarchy at run time (validating mappings, documentation, queries such
 as "stakeholders that DPV calls a vulnerable human"), it reads a module under
 ``ontology/imports/``: only the mapped terms and their ancestors, with the licence and
-the version of the source. ``normspace imports update`` regenerates the modules from full
-copies of the external ontologies; ``normspace imports check`` verifies them offline.
+the version of the source. The terms a module must hold are those the mapping sets point
+to and those the ontology itself reuses (``norm:Paper rdfs:subClassOf fabio:ScholarlyWork``).
+``normspace imports update`` regenerates the modules from full copies of the external
+ontologies, or from verbatim excerpts kept in ``ontology/imports/upstream/`` where a full
+copy cannot be vendored; ``normspace imports check`` verifies them offline.
 
 Each module records, in its comment header, the SHA-256 of every source file it was
 extracted from, so a check can tell whether a full copy at hand is the one the module
@@ -74,6 +77,9 @@ class Source:
     package: str | None = None
     #: For ``iri-list`` sources: namespace -> the ontology IRI that defines its terms.
     defined_by: tuple[tuple[str, str], ...] = ()
+    #: The file lies in the repository, relative to the imports folder: a verbatim excerpt
+    #: of an upstream file whose repository, path and commit its comment header records.
+    bundled: bool = False
 
     @property
     def label(self) -> str:
@@ -169,7 +175,10 @@ def _module_spec(entry: object, path: Path, index: int) -> ModuleSpec:
         if fmt not in ("turtle", "iri-list"):
             raise InputError(f"{where}.sources[{j}]: format {fmt!r}; use turtle or iri-list")
         defined_by = tuple(sorted((src.get("defined_by") or {}).items()))
-        sources.append(Source(src["file"], fmt, src.get("package"), defined_by))
+        bundled = src.get("bundled", False)
+        if not isinstance(bundled, bool):
+            raise InputError(f"{where}.sources[{j}].bundled: expected true or false")
+        sources.append(Source(src["file"], fmt, src.get("package"), defined_by, bundled))
     return ModuleSpec(
         name=str(entry["name"]),
         title=str(entry["title"]),
@@ -196,8 +205,14 @@ def default_source_dirs() -> list[Path]:
     return dirs
 
 
-def locate(source: Source, source_dirs: Sequence[Path]) -> Path | None:
-    """The full copy of ``source`` on this machine, or None."""
+def locate(source: Source, source_dirs: Sequence[Path], folder: Path | None = None) -> Path | None:
+    """The full copy of ``source`` on this machine, or None.
+
+    A ``bundled`` source is looked up in ``folder`` (the imports folder) only.
+    """
+    if source.bundled:
+        candidate = (folder or imports_dir()) / source.file
+        return candidate if candidate.is_file() else None
     if source.package:
         spec = importlib.util.find_spec(source.package)
         if spec is None or spec.origin is None:
@@ -224,14 +239,21 @@ class LoadedModule:
     files: list[tuple[Source, Path]] = field(default_factory=list)
 
     def ontology_headers(self) -> list[URIRef]:
+        """The ontology IRIs the sources declare; relative ones (``<#>``, which a parser
+        resolves against the local file path) are left out so modules do not depend on
+        where a copy lies."""
         return sorted(
-            s for s in self.graph.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef)
+            s
+            for s in self.graph.subjects(RDF.type, OWL.Ontology)
+            if isinstance(s, URIRef) and str(s).startswith(("http://", "https://"))
         )
 
 
-def load_sources(spec: ModuleSpec, source_dirs: Sequence[Path]) -> LoadedModule | None:
+def load_sources(
+    spec: ModuleSpec, source_dirs: Sequence[Path], folder: Path | None = None
+) -> LoadedModule | None:
     """Parse every source file of ``spec``; None if any of them is not on this machine."""
-    found = [(src, locate(src, source_dirs)) for src in spec.sources]
+    found = [(src, locate(src, source_dirs, folder)) for src in spec.sources]
     if any(path is None for _, path in found):
         return None
     graph = Graph()
@@ -279,6 +301,31 @@ def requested_terms(sets: Iterable[MappingSet] | None = None) -> set[str]:
             if iri:
                 terms.add(iri)
     return terms
+
+
+def reused_terms(config: ImportsConfig, ontology: Graph | None = None) -> set[str]:
+    """The external IRIs the ontology itself uses, in namespaces that have an import module.
+
+    These are the classes and properties the annotation model specialises or reuses
+    (``fabio:ScholarlyWork``, ``oa:hasTarget``, ``schema:author``…) and the annotation
+    properties of the terms (``dcterms:source``). IRIs of vocabularies without a module
+    (SKOS, OWL and the like, in which NormSpace is written) are not returned.
+    """
+    from .ontology import load_ontology
+
+    graph = load_ontology() if ontology is None else ontology
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    headers = {h.rstrip("#/") for m in config.modules for h in m.namespaces}
+    return {
+        iri
+        for iri in iris
+        if config.module_for(iri) is not None and iri.rstrip("#/") not in headers
+    }
+
+
+def needed_terms(config: ImportsConfig) -> set[str]:
+    """Everything the modules must hold: mapped terms and terms the ontology reuses."""
+    return requested_terms() | reused_terms(config)
 
 
 def closure(
@@ -353,9 +400,9 @@ def _add_header(graph: Graph, module: LoadedModule) -> None:
             node,
             RDFS.comment,
             Literal(
-                "Extract of the terms NormSpace maps to, and their ancestors, with their "
-                "labels, definitions and hierarchy. Generated by `normspace imports update`; "
-                "do not edit.",
+                "Extract of the terms NormSpace maps to or reuses, and their ancestors, with "
+                "their labels, definitions and hierarchy. Generated by `normspace imports "
+                "update`; do not edit.",
                 lang="en",
             ),
         )
@@ -435,7 +482,7 @@ class ModuleReport:
 def _load_all(config: ImportsConfig, source_dirs: Sequence[Path]) -> dict[str, LoadedModule]:
     loaded = {}
     for spec in config.modules:
-        module = load_sources(spec, source_dirs)
+        module = load_sources(spec, source_dirs, config.folder)
         if module is not None:
             loaded[spec.name] = module
     return loaded
@@ -461,7 +508,7 @@ def update_modules(
     """
     config = config or load_config()
     source_dirs = default_source_dirs() if source_dirs is None else list(source_dirs)
-    terms = requested_terms() if terms is None else set(terms)
+    terms = needed_terms(config) if terms is None else set(terms)
     loaded, assignment = plan(config, source_dirs, terms)
     reports, missing_sources = [], []
     for spec in config.modules:
@@ -470,7 +517,7 @@ def update_modules(
         if not wanted:
             if path.exists():
                 path.unlink()
-                reports.append(ModuleReport(spec.name, "removed", "no mapped term needs it"))
+                reports.append(ModuleReport(spec.name, "removed", "no term needs it"))
             continue
         module = loaded.get(spec.name)
         if module is None:
@@ -539,14 +586,14 @@ def check_modules(
 ) -> tuple[list[ImportProblem], list[str]]:
     """Offline checks of the vendored modules; returns (problems, notes).
 
-    Always: every mapped IRI is in its module; every module names its licence and its
+    Always: every mapped or reused IRI is in its module; every module names its licence and its
     licence file exists. Where a full copy is at hand: its SHA-256 is the recorded one,
     and re-extracting gives the vendored bytes. Notes say which modules could not be
     compared because no full copy was found.
     """
     config = config or load_config()
     source_dirs = default_source_dirs() if source_dirs is None else list(source_dirs)
-    terms = requested_terms() if terms is None else set(terms)
+    terms = needed_terms(config) if terms is None else set(terms)
     problems: list[ImportProblem] = []
     notes: list[str] = []
     loaded, assignment = plan(config, source_dirs, terms)
@@ -557,9 +604,7 @@ def check_modules(
             problems.append(ImportProblem(spec.name, f"licence file {spec.licence_file} missing"))
         if not wanted:
             if path.exists():
-                problems.append(
-                    ImportProblem(spec.name, "module is vendored but no mapping uses it")
-                )
+                problems.append(ImportProblem(spec.name, "module is vendored but no term needs it"))
             continue
         if not path.is_file():
             problems.append(
@@ -568,7 +613,9 @@ def check_modules(
             continue
         present = module_terms(path)
         for iri in sorted(set(wanted) - present):
-            problems.append(ImportProblem(spec.name, f"{iri} is mapped but not in {path.name}"))
+            problems.append(
+                ImportProblem(spec.name, f"{iri} is mapped or reused but not in {path.name}")
+            )
         module = loaded.get(spec.name)
         if module is None:
             notes.append(f"{spec.name}: no full copy at hand, compared terms only")

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from .errors import InputError, Location, UnknownTermError
 from .namespaces import NORM, bind_prefixes, curie, expand
@@ -45,6 +45,12 @@ def load_ontology() -> Graph:
     return parse_files(ontology_files())
 
 
+#: Least similarity (difflib ratio) of a suggested term to what was written.
+SUGGESTION_CUTOFF = 0.6
+#: Suggestions less similar than the best one by more than this are dropped.
+SUGGESTION_MARGIN = 0.1
+
+
 @dataclass(frozen=True)
 class Term:
     """A concept of one of NormSpace's concept schemes."""
@@ -55,6 +61,8 @@ class Term:
     definition: str = ""
     alt_labels: tuple[str, ...] = ()
     broader: tuple[str, ...] = ()
+    deprecated: bool = False  # owl:deprecated true
+    replaced_by: tuple[str, ...] = ()  # dcterms:isReplacedBy
 
     @property
     def curie(self) -> str:
@@ -84,6 +92,8 @@ class TermIndex:
                 definition=str(graph.value(iri, SKOS.definition) or ""),
                 alt_labels=tuple(sorted(str(a) for a in graph.objects(iri, SKOS.altLabel))),
                 broader=tuple(sorted(str(b) for b in graph.objects(iri, SKOS.broader))),
+                deprecated=any(d.toPython() is True for d in graph.objects(iri, OWL.deprecated)),
+                replaced_by=tuple(sorted(str(r) for r in graph.objects(iri, DCTERMS.isReplacedBy))),
             )
         return index
 
@@ -116,7 +126,9 @@ class TermIndex:
                 return term
         return None
 
-    def resolve(self, ref: str, scheme: str | None = None, location: Location | None = None) -> Term:
+    def resolve(
+        self, ref: str, scheme: str | None = None, location: Location | None = None
+    ) -> Term:
         """Resolve ``ref`` to a term of ``scheme`` or raise :class:`UnknownTermError`.
 
         >>> idx = TermIndex({"https://w3id.org/normspace#Fairness": Term(
@@ -124,10 +136,11 @@ class TermIndex:
         ...     "https://w3id.org/normspace#ValueScheme")})
         >>> idx.resolve("norm:Fairness").label
         'fairness'
-        >>> idx.resolve("norm:Fairnes")
-        Traceback (most recent call last):
-        ...
-        normspace.errors.UnknownTermError: unknown term `norm:Fairnes`; did you mean `norm:Fairness`?
+        >>> try:
+        ...     idx.resolve("norm:Fairnes")
+        ... except UnknownTermError as exc:
+        ...     print(exc)
+        unknown term `norm:Fairnes`; did you mean `norm:Fairness`?
         """
         term = self.find(ref)
         scheme_name = curie(scheme) if scheme else None
@@ -154,17 +167,34 @@ class TermIndex:
         return [t.curie for t in self._closest(ref, scheme, n)]
 
     def _closest(self, ref: str, scheme: str | None, n: int = 3) -> list[Term]:
-        candidates = self.in_scheme(scheme)
-        keys: dict[str, Term] = {}
-        for term in candidates:
+        """At most ``n`` terms whose CURIE, IRI or labels resemble ``ref``, best first.
+
+        Only terms nearly as similar as the best one are kept, so that a plain typo gets
+        its one correction rather than a list padded with look-alikes.
+
+        >>> idx = TermIndex({t.iri: t for t in (
+        ...     Term(str(NORM.Fairness), "fairness", "s"),
+        ...     Term(str(NORM.FairnessCheating), "fairness/cheating", "s"),
+        ...     Term(str(NORM.Harmlessness), "harmlessness", "s"))})
+        >>> [t.curie for t in idx._closest("norm:Fairnes", None)]
+        ['norm:Fairness']
+        """
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(ref.strip().casefold())
+        scored: list[tuple[float, Term]] = []
+        for term in self.in_scheme(scheme):
+            best = 0.0
             for key in (term.curie, term.iri, term.label, *term.alt_labels):
-                keys.setdefault(key.casefold(), term)
-        matches = difflib.get_close_matches(ref.strip().casefold(), list(keys), n=n * 3, cutoff=0.6)
-        seen: list[Term] = []
-        for m in matches:
-            if keys[m] not in seen:
-                seen.append(keys[m])
-        return seen[:n]
+                matcher.set_seq1(key.casefold())
+                if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                    best = max(best, matcher.ratio())
+            if best >= SUGGESTION_CUTOFF:
+                scored.append((best, term))
+        scored.sort(key=lambda st: (-st[0], st[1].curie))
+        if not scored:
+            return []
+        floor = scored[0][0] - SUGGESTION_MARGIN
+        return [term for score, term in scored if score >= floor][:n]
 
 
 @cache

@@ -11,9 +11,10 @@ It returns ``?entity`` and optionally ``?property`` and ``?value``; every row is
 finding. Adding a rule means adding a file: nothing here lists the rules.
 
 Rules run over a dataset whose default graph is the ontology. The named graph
-``qc:usage`` records which ``norm:`` IRIs the shapes and the query library mention
-(``<iri> qc:mentionedIn <file>``), so that rules such as *unused property* can see
-beyond the ontology without parsing SPARQL themselves.
+``qc:usage`` records which ``norm:`` IRIs the shapes, the query library and the bundled
+corpus mention (``<iri> qc:mentionedIn <file>``; corpus files by CURIE, IRI or preferred
+label, as annotation files allow), so that rules such as *deprecated term in use* can see
+beyond the ontology without parsing SPARQL or YAML themselves.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from .errors import InputError
 from .namespaces import NORM_IRI, ONTOLOGY_IRI, PREFIXES, curie
 from .ontology import ontology_files, parse_files
 from .reasoning import check_consistency
-from .resources import queries_dir, shapes_dir
+from .release import corpus_files, mentioned_terms
+from .resources import corpus_dir, queries_dir, shapes_dir
 from .shacl import (
     NSH_IRI,
     TERM_SHAPES,
@@ -416,13 +418,29 @@ def shapes_findings(directory: Path, usage: UsageIndex) -> list[Finding]:
     return findings
 
 
+def corpus_usage(ontology: Graph, folder: Path, usage: UsageIndex) -> int:
+    """Record the terms the annotation files of ``folder`` mention; returns the file count.
+
+    Problems in the files themselves are ``normspace validate``'s business, not reported here.
+    """
+    files = corpus_files(folder)
+    for iri, paths in mentioned_terms(files, ontology).items():
+        for path in paths:
+            usage.add([URIRef(iri)], f"{folder.name}/{Path(path).name}")
+    return len(files)
+
+
 def run_check(
     ontology_paths: Sequence[Path] | None = None,
     shapes: Path | None = None,
     queries: Path | None = None,
     reasoner: bool = True,
+    corpus: Path | None = None,
 ) -> CheckReport:
     """Check ontology sources: syntax, HermiT, term shapes, QC rules.
+
+    The QC rules also see which terms the shapes, the query library and the annotation
+    files of ``corpus`` (default: the bundled corpus) mention.
 
     Unreadable input (a file that does not parse, a broken QC rule or shapes file)
     raises :class:`InputError`; everything else becomes a :class:`Finding`.
@@ -435,12 +453,14 @@ def run_check(
     usage = UsageIndex()
     findings = shapes_findings(shapes, usage)
     findings.extend(check_library_queries(queries, usage))
+    corpus_count = corpus_usage(ontology, corpus or corpus_dir(), usage)
     rules = load_rules(queries / "qc")
 
     stats: dict[str, object] = {
         "files": len(files),
         "triples": len(ontology),
         "qc_rules": len(rules),
+        "corpus_files": corpus_count,
     }
     if reasoner:
         reasoned, reasoner_stats = reasoner_findings(ontology)
@@ -460,6 +480,5 @@ def _metadata_checklist(ontology: Graph) -> list[dict[str, object]]:
     from .metadata import metadata_checks  # metadata imports Finding from this module
 
     return [
-        {"check": c.name, "passed": c.passed, "detail": c.detail}
-        for c in metadata_checks(ontology)
+        {"check": c.name, "passed": c.passed, "detail": c.detail} for c in metadata_checks(ontology)
     ]

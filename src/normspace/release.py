@@ -377,25 +377,107 @@ _CURIE = re.compile(r"norm:([A-Za-z_][A-Za-z0-9_-]*)")
 _IRI = re.compile(re.escape(NORM_IRI) + r"([A-Za-z_][A-Za-z0-9_-]*)")
 
 
-def deprecated_terms(ontology: Graph) -> dict[str, str | None]:
-    """Deprecated NormSpace IRIs -> their replacement (dcterms:isReplacedBy), if any."""
+def deprecated_terms(ontology: Graph) -> dict[str, tuple[str, ...]]:
+    """Deprecated NormSpace IRIs -> their replacements (dcterms:isReplacedBy), sorted."""
     result = {}
     for s in ontology.subjects(OWL.deprecated, None):
         flag = ontology.value(s, OWL.deprecated)
         if isinstance(flag, Literal) and flag.toPython() is True and str(s).startswith(NORM_IRI):
-            replacement = ontology.value(s, DCTERMS.isReplacedBy)
-            result[str(s)] = str(replacement) if replacement is not None else None
+            result[str(s)] = tuple(
+                sorted(str(r) for r in ontology.objects(s, DCTERMS.isReplacedBy))
+            )
     return result
 
 
-def mentioned_terms(paths: Iterable[Path]) -> dict[str, set[str]]:
-    """NormSpace IRIs mentioned (as ``norm:X`` or full IRI) in text files -> file names."""
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def mentioned_terms(paths: Iterable[Path], ontology: Graph | None = None) -> dict[str, set[str]]:
+    """NormSpace IRIs mentioned in text files -> file names.
+
+    Any file counts ``norm:X`` and full IRIs. Annotation files (YAML) may also name a
+    term by its exact preferred label, so their term references are resolved as the
+    annotation reader resolves them, against ``ontology`` (default: the bundled one).
+    """
     found: dict[str, set[str]] = defaultdict(set)
+    resolver = None
     for path in paths:
-        text = path.read_text(encoding="utf-8")
-        for match in (*_CURIE.finditer(text), *_IRI.finditer(text)):
-            found[NORM_IRI + match.group(1)].add(str(path))
+        text = _read_text(path)
+        iris = {NORM_IRI + m.group(1) for m in (*_CURIE.finditer(text), *_IRI.finditer(text))}
+        if path.suffix.lower() in _YAML_SUFFIXES:
+            resolver = resolver or _term_resolver(ontology)
+            iris |= annotation_terms(path, resolver)
+        for iri in iris:
+            found[iri].add(str(path))
     return found
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
+
+
+def _term_resolver(ontology: Graph | None):
+    from .annotation.terms import TermResolver
+    from .ontology import TermIndex, term_index
+
+    return TermResolver(term_index() if ontology is None else TermIndex.from_graph(ontology))
+
+
+def annotation_terms(path: Path, resolver) -> set[str]:
+    """NormSpace IRIs an annotation file refers to, by CURIE, IRI or preferred label.
+
+    A file the annotation reader cannot turn into RDF (not an annotation, no paper
+    identifier, broken YAML) is searched instead for string values equal to a preferred
+    label, so that a label in a half-written file is not missed either.
+    """
+    from .annotation import parse_file
+
+    parsed = parse_file(path, resolver)
+    if parsed.document is not None:
+        graph = parsed.document.graph
+        return {
+            str(t)
+            for triple in graph
+            for t in triple
+            if isinstance(t, URIRef) and str(t).startswith(NORM_IRI)
+        }
+    try:
+        from ruamel.yaml import YAML
+
+        root = YAML(typ="safe", pure=True).load(_read_text(path))
+    except Exception:  # not YAML at all: the CURIE/IRI scan is all there is
+        return set()
+    found = set()
+    for value in _yaml_strings(root):
+        term = resolver.lookup(value) if value.strip() else None
+        if term is not None and str(term.iri).startswith(NORM_IRI):
+            found.add(term.iri)
+    return found
+
+
+def _yaml_strings(node: object) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _yaml_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _yaml_strings(value)
+
+
+def corpus_files(folder: Path | None = None) -> list[Path]:
+    """The annotation files of a corpus folder (default: the bundled corpus)."""
+    folder = folder or corpus_dir()
+    patterns = ("*.yaml", "*.yml", "*.ttl", "*.jsonld")
+    if not folder.is_dir():
+        return []
+    return sorted(p for pattern in patterns for p in folder.glob(pattern))
 
 
 def usage_files() -> list[Path]:
@@ -406,22 +488,21 @@ def usage_files() -> list[Path]:
         (shapes_dir(), ("*.ttl",)),
         (resource_dir("mappings"), ("*.sssom.tsv",)),
         (queries_dir(), ("**/*.rq",)),
-        (corpus_dir(), ("*.yaml", "*.yml", "*.ttl", "*.jsonld")),
     ):
         if folder.is_dir():
             for pattern in patterns:
                 files.extend(sorted(folder.glob(pattern)))
-    return files
+    return files + corpus_files()
 
 
 @dataclass(frozen=True)
 class DeprecatedUse:
     term: str
-    replacement: str | None
+    replacements: tuple[str, ...]
     files: tuple[str, ...]
 
     def __str__(self) -> str:
-        hint = f"; use {curie(self.replacement)}" if self.replacement else ""
+        hint = f"; use {' or '.join(map(curie, self.replacements))}" if self.replacements else ""
         return f"deprecated {curie(self.term)} is used in {', '.join(self.files)}{hint}"
 
 
@@ -429,7 +510,7 @@ def deprecated_uses(ontology: Graph, files: Sequence[Path] | None = None) -> lis
     deprecated = deprecated_terms(ontology)
     if not deprecated:
         return []
-    mentions = mentioned_terms(usage_files() if files is None else files)
+    mentions = mentioned_terms(usage_files() if files is None else files, ontology)
     return [
         DeprecatedUse(term, deprecated[term], tuple(sorted(mentions[term])))
         for term in sorted(deprecated)
@@ -528,7 +609,12 @@ def _checksums(files: Sequence[Path], root: Path) -> str:
 # w3id.org redirects
 # ---------------------------------------------------------------------------
 
-#: (media types a client may ask for, artefact suffix) in order of precedence; HTML last.
+#: Media types that mean "a person with a browser": HTML is chosen whenever one is accepted.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+#: (media types a client may ask for, artefact suffix) in order of precedence. They are
+#: only consulted when the client accepts no HTML type, so browsers, which list text/html
+#: but also ``application/xml`` or ``*/*``, always get the documentation.
 NEGOTIATION: tuple[tuple[tuple[str, ...], str], ...] = (
     (("text/turtle", "application/x-turtle"), "ttl"),
     (("application/rdf+xml",), "owl"),
@@ -539,13 +625,34 @@ NEGOTIATION: tuple[tuple[tuple[str, ...], str], ...] = (
 W3ID_PATH = "normspace"
 
 
+def accept_pattern(media_type: str) -> str:
+    """A regex (PCRE and Python) matching an ``Accept`` header that accepts ``media_type``.
+
+    The type must be a whole list element (``text/turtle`` does not match
+    ``text/turtlex``) and must not carry ``q=0``, which means "not acceptable". Other
+    q-values cannot be compared in mod_rewrite; precedence comes from the rule order.
+
+    >>> import re
+    >>> p = accept_pattern("text/html")
+    >>> [bool(re.search(p, a, re.I)) for a in (
+    ...     "text/html", "text/turtle, TEXT/HTML;q=0.5", "text/html;q=0", "text/htmlx")]
+    [True, True, False, False]
+    """
+    escaped = media_type.replace(".", r"\.").replace("+", r"\+")
+    refused = r"q=0(\.0*)?\s*(;|,|$)"
+    param = rf"\s*;\s*(?!{refused})[^;,]*"
+    return rf"(^|,)\s*{escaped}({param})*\s*(,|$)"
+
+
 def w3id_htaccess(target_base: str, version: Version) -> str:
     """An ``.htaccess`` for ``https://w3id.org/normspace`` with content negotiation.
 
-    The unversioned IRIs resolve to this release, version IRIs to their own release; RDF
-    media types get the matching serialisation (303 See Other), anything else the HTML
-    documentation. Published layout: ``<target_base>/<version>/`` holds the artefacts of
-    ``normspace release`` and ``<target_base>/<version>/docs/`` the output of
+    The unversioned IRIs resolve to this release, version IRIs to their own release.
+    A client that accepts HTML gets the HTML documentation, whatever else it lists (the
+    usual w3id practice: browsers send ``*/*`` and ``application/xml`` too); otherwise an
+    RDF media type gets the matching serialisation (303 See Other), and anything else
+    the documentation. Published layout: ``<target_base>/<version>/`` holds the artefacts
+    of ``normspace release`` and ``<target_base>/<version>/docs/`` the output of
     ``normspace docs``.
     """
     base = target_base.rstrip("/")
@@ -554,19 +661,26 @@ def w3id_htaccess(target_base: str, version: Version) -> str:
     lines = [
         f"# w3id.org/{W3ID_PATH}: permanent identifiers of the NormSpace ontology.",
         f"# Generated by `normspace release` for version {version.info}; do not edit.",
+        "# HTML is served whenever the Accept header lists text/html or application/xhtml+xml",
+        "# (without q=0); RDF serialisations only when it lists neither.",
         "Options +FollowSymLinks",
         "RewriteEngine on",
         "",
     ]
 
+    def conditions(media_types: Sequence[str]) -> None:
+        for i, media in enumerate(media_types):
+            flags = "[NC,OR]" if i < len(media_types) - 1 else "[NC]"
+            lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {accept_pattern(media)} {flags}")
+
     def negotiated(pattern: str, target: str, stem: str) -> None:
+        docs = f"RewriteRule {pattern} {target}/docs/index.html [R=303,L]"
+        conditions(HTML_TYPES)
+        lines.append(docs)
         for media_types, suffix in NEGOTIATION:
-            for i, media in enumerate(media_types):
-                flag = " [OR]" if i < len(media_types) - 1 else ""
-                pattern_media = media.replace("+", "\\+").replace(".", "\\.")
-                lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {pattern_media}{flag}")
+            conditions(media_types)
             lines.append(f"RewriteRule {pattern} {target}/{stem}.{suffix} [R=303,L]")
-        lines.append(f"RewriteRule {pattern} {target}/docs/index.html [R=303,L]")
+        lines.append(docs)
         lines.append("")
 
     lines.append("# The ontology: latest, then any version IRI")

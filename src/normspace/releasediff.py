@@ -74,7 +74,7 @@ def term_rows(ontology: Graph) -> list[TermRow]:
         types = set(ontology.objects(subject, RDF.type))
         kind = next((name for cls, name in _KINDS if cls in types), "other")
         flag = ontology.value(subject, OWL.deprecated)
-        replacement = ontology.value(subject, DCTERMS.isReplacedBy)
+        replacements = sorted(str(r) for r in ontology.objects(subject, DCTERMS.isReplacedBy))
         rows.append(
             TermRow(
                 iri=str(subject),
@@ -82,7 +82,7 @@ def term_rows(ontology: Graph) -> list[TermRow]:
                 label=_english(ontology, subject, SKOS.prefLabel, RDFS.label),
                 definition=_english(ontology, subject, SKOS.definition),
                 deprecated=isinstance(flag, Literal) and flag.toPython() is True,
-                replaced_by=str(replacement) if replacement is not None else "",
+                replaced_by=" ".join(replacements),
             )
         )
     return rows
@@ -217,7 +217,7 @@ def diff_markdown(
         lines += ["", "## Deprecated", "", "| term | label | replaced by |", "|---|---|---|"]
         lines += [
             f"| `{curie(r.iri)}` | {_md(r.label)} | "
-            f"{'`' + curie(r.replaced_by) + '`' if r.replaced_by else '—'} |"
+            f"{' or '.join(f'`{curie(i)}`' for i in r.replaced_by.split()) or '—'} |"
             for r in diff.deprecated
         ]
     if diff.relabelled:

@@ -6,17 +6,26 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF
 
-from normspace.annotation import load_annotation, parse_text
+from normspace.annotation import load_annotation, parse_file, parse_text
+from normspace.annotation.report_graph import NSH
 from normspace.namespaces import NORM, SH
 
-from .conftest import DATA, VALID, run_cli
+from .conftest import DATA, INVALID, VALID, run_cli
 
 ALL_SECTIONS = DATA / "valid" / "ouyang2022-all-sections.yaml"
 UNKNOWN_TERM = DATA / "invalid" / "unknown-term.yaml"
 SYNTAX = DATA / "invalid" / "yaml-syntax.yaml"
+
+
+def load_annotation_iri(path: Path) -> str:
+    """The annotation IRI of a file that reads into RDF despite its errors."""
+    document = parse_file(path).document
+    assert document is not None
+    return document.annotation_iri
 
 
 # -- validate -------------------------------------------------------------------------------
@@ -57,14 +66,66 @@ def test_validate_json(tmp_path: Path) -> None:
 
 
 def test_validate_ttl_prints_shacl_reports() -> None:
+    """One report per file; the reader's problems are results too, located in the YAML."""
     trade_offs = DATA / "invalid" / "trade-off-values.yaml"
     result = run_cli("validate", "--format", "ttl", str(trade_offs), str(UNKNOWN_TERM))
-    assert result.exit_code == 1
+    assert result.exit_code == 1 and result.stderr == ""
     graph = Graph().parse(data=result.stdout, format="turtle")
-    reports = set(graph.subjects(None, SH.ValidationReport))
-    assert len(reports) == 2
-    assert len(set(graph.objects(None, SH.result))) == 2  # the two trade-offs
-    assert "norm:Fairnes" in result.stderr  # reader problems are not SHACL results
+    reports = {
+        str(graph.value(r, DCTERMS.source)): r
+        for r in graph.subjects(RDF.type, SH.ValidationReport)
+    }
+    assert set(reports) == {str(trade_offs), str(UNKNOWN_TERM)}
+    assert all(graph.value(r, SH.conforms) == Literal(False) for r in reports.values())
+    shapes = [
+        graph.value(n, SH.sourceShape) for n in graph.objects(reports[str(trade_offs)], SH.result)
+    ]
+    assert shapes == [NSH.TradeOffValuesShape] * 2  # the two trade-offs
+    [unknown] = graph.objects(reports[str(UNKNOWN_TERM)], SH.result)
+    expected = {
+        RDF.type: SH.ValidationResult,
+        SH.focusNode: URIRef(load_annotation_iri(UNKNOWN_TERM)),
+        SH.resultSeverity: SH.Violation,
+        SH.resultPath: NORM.hasValue,
+        SH.value: Literal("norm:Fairnes"),
+        SH.sourceShape: NSH["reader-unknown-term"],
+        SH.sourceConstraintComponent: NSH.AnnotationReaderConstraintComponent,
+        NSH.file: Literal(str(UNKNOWN_TERM)),
+        NSH.line: Literal(12),
+        NSH.field: Literal("tags.values[1]"),
+        NSH.suggestion: Literal("`norm:Fairness`"),
+    }
+    assert {p: graph.value(unknown, p) for p in expected} == expected
+    assert "unknown term `norm:Fairnes`" in str(graph.value(unknown, SH.resultMessage))
+
+
+def _python(node):
+    return None if node is None else node.toPython()
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_validate_json_and_ttl_report_the_same_problems(path: Path) -> None:
+    """Every problem of the JSON report, from the reader or from SHACL, is a result of the
+    ttl report at the same line and field, and `sh:conforms` agrees with the exit code."""
+    as_json = run_cli("validate", "--format", "json", str(path))
+    as_ttl = run_cli("validate", "--format", "ttl", str(path))
+    assert as_json.exit_code == as_ttl.exit_code
+    graph = Graph().parse(data=as_ttl.stdout, format="turtle")
+    [report] = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms) == Literal(as_json.exit_code == 0)
+    severities = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
+    in_ttl = {
+        (
+            severities[graph.value(r, SH.resultSeverity)],
+            str(graph.value(r, SH.resultMessage)),
+            _python(graph.value(r, NSH.line)),
+            _python(graph.value(r, NSH.field)),
+        )
+        for r in graph.objects(report, SH.result)
+    }
+    problems = json.loads(as_json.stdout)["problems"]
+    in_json = {(p["severity"], p["message"], p["line"], p["field"]) for p in problems}
+    assert in_json <= in_ttl
 
 
 def test_validate_empty_folder(tmp_path: Path) -> None:

@@ -16,10 +16,12 @@ from normspace.imports import (
     imports_dir,
     load_config,
     module_terms,
+    needed_terms,
     plan,
     recorded_sources,
     render_module,
     requested_terms,
+    reused_terms,
     sha256,
     update_modules,
 )
@@ -88,7 +90,42 @@ def test_check_without_source_compares_terms_only(demo, tmp_path):
     problems, notes = check_modules(config, [tmp_path / "nowhere"], terms)
     assert problems == [] and notes == ["demo: no full copy at hand, compared terms only"]
     problems, _ = check_modules(config, [tmp_path / "nowhere"], {*terms, EX + "Unrelated"})
-    assert [str(p) for p in problems] == [f"demo: {EX}Unrelated is mapped but not in demo.ttl"]
+    assert [str(p) for p in problems] == [
+        f"demo: {EX}Unrelated is mapped or reused but not in demo.ttl"
+    ]
+
+
+def test_bundled_excerpt_is_found_beside_the_config_without_source_dirs(demo, tmp_path):
+    """A `bundled: true` source (a verbatim excerpt kept in the repository) is read from the
+    imports folder itself, so update and check need no external copy."""
+    config, terms, path = demo
+    folder = path.parent
+    (folder / "upstream").mkdir()
+    shutil.copy(CASE / "sources" / "demo" / "demo.ttl", folder / "upstream" / "demo.ttl")
+    spec = folder / "sources.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "{file: demo/demo.ttl}", "{file: upstream/demo.ttl, bundled: true}"
+        ),
+        encoding="utf-8",
+    )
+    config = load_config(folder)
+    [report] = update_modules(config, [tmp_path / "nowhere"], terms)
+    assert report.status == "written"
+    assert recorded_sources(path) == {"upstream/demo.ttl": sha256(folder / "upstream" / "demo.ttl")}
+    assert check_modules(config, [tmp_path / "nowhere"], terms) == ([], [])
+
+
+def test_reused_terms_are_the_ontology_iris_a_module_covers():
+    reused = reused_terms(CONFIG)
+    for iri in (
+        "http://purl.org/spar/fabio/ScholarlyWork",
+        "http://www.w3.org/ns/oa#hasTarget",
+        "https://schema.org/author",
+        "http://purl.org/dc/terms/source",
+    ):
+        assert iri in reused
+    assert not any(i.startswith("http://www.w3.org/2004/02/skos/core#") for i in reused)
 
 
 def test_update_refuses_new_terms_without_the_full_copy(demo, tmp_path):
@@ -113,7 +150,7 @@ def test_term_outside_every_module_is_reported(demo):
 @pytest.fixture(scope="module")
 def bundled_plan():
     """Full copies at hand (parsed once) and the terms each module must hold."""
-    return plan(CONFIG, default_source_dirs(), requested_terms())
+    return plan(CONFIG, default_source_dirs(), needed_terms(CONFIG))
 
 
 @pytest.mark.parametrize("spec", VENDORED, ids=lambda s: s.name)

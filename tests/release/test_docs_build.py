@@ -111,6 +111,6 @@ def test_diagram_renders_to_svg(ontology_graph, tmp_path):
 
 
 def test_cli_docs_strict(run_cli, tmp_path):
-    result = run_cli("docs", "--out", tmp_path / "d", "--strict")
+    result = run_cli("docs", "-o", tmp_path / "d", "--strict")
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output

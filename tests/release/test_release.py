@@ -22,8 +22,10 @@ from normspace.ontology import parse_files
 from normspace.qc import UsageIndex, load_rules, run_rules
 from normspace.release import (
     ARTEFACTS,
+    DeprecatedUse,
     Version,
     build_release,
+    deprecated_terms,
     deprecated_uses,
     jsonld_context,
     ontology_version,
@@ -174,7 +176,52 @@ def test_deprecated_terms_in_corpus_and_shapes_are_found():
         ("Candour", ["corpus.yaml"]),
         ("Frankness", ["shapes.ttl"]),
     ]
-    assert uses[0].replacement == "https://w3id.org/normspace#Honesty"
+    assert uses[0].replacements == ("https://w3id.org/normspace#Honesty",)
+
+
+def test_bundled_deprecations_point_to_current_terms_of_the_same_scheme(ontology_graph):
+    """Annotators told to re-tag a deprecated term get replacements they can use in the
+    same slot: current (not deprecated) terms of the deprecated term's own scheme."""
+    deprecated = deprecated_terms(ontology_graph)
+    assert deprecated, "the bundled ontology has at least one deprecation to check"
+    for term, replacements in deprecated.items():
+        scheme = ontology_graph.value(URIRef(term), SKOS.inScheme)
+        assert replacements, term
+        for replacement in replacements:
+            assert replacement not in deprecated, (term, replacement)
+            assert ontology_graph.value(URIRef(replacement), SKOS.inScheme) == scheme
+
+
+def test_deprecated_use_names_every_replacement():
+    use = DeprecatedUse(
+        "https://w3id.org/normspace#StratifiedQuotaSample",
+        (
+            "https://w3id.org/normspace#QuotaSample",
+            "https://w3id.org/normspace#StratifiedRandomSample",
+        ),
+        ("corpus/a.yaml",),
+    )
+    assert str(use) == (
+        "deprecated norm:StratifiedQuotaSample is used in corpus/a.yaml; "
+        "use norm:QuotaSample or norm:StratifiedRandomSample"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("corpus.yaml", ["Candour"]),  # by CURIE
+        ("label-in-draft.yaml", ["Candour"]),  # by label, file the reader cannot build
+        ("label-in-annotation.yaml", ["Candour"]),  # by label in a slot; not the free text
+    ],
+)
+def test_deprecated_terms_are_found_by_curie_and_by_label(name, expected):
+    """Annotation files accept CURIEs and exact preferred labels, so both block a release."""
+    folder = DATA / "deprecated"
+    ontology = parse_files([folder / "ontology.ttl"])
+    uses = deprecated_uses(ontology, [folder / name])
+    assert [u.term.rsplit("#", 1)[1] for u in uses] == expected
+    assert all(u.files == (str(folder / name),) for u in uses)
 
 
 @pytest.mark.parametrize(
@@ -242,14 +289,34 @@ def test_writers_handle_blank_nodes_and_literals():
         assert isomorphic(Graph().parse(data=text, format=fmt), graph), fmt
 
 
+FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CHROME = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
 W3ID_CASES = [
     ("", "text/turtle", "0.1.0/normspace.ttl"),
     ("", "application/rdf+xml", "0.1.0/normspace.owl"),
     ("", "application/ld+json", "0.1.0/normspace.jsonld"),
     ("", "application/n-triples", "0.1.0/normspace.nt"),
+    ("", "TEXT/Turtle; charset=utf-8", "0.1.0/normspace.ttl"),
     ("", "text/html,application/xhtml+xml", "0.1.0/docs/index.html"),
+    ("", FIREFOX, "0.1.0/docs/index.html"),
+    ("", CHROME, "0.1.0/docs/index.html"),
+    ("", "*/*", "0.1.0/docs/index.html"),
+    # a browser that also lists an RDF type, even first, gets HTML
+    ("", "application/rdf+xml;q=0.9, text/html", "0.1.0/docs/index.html"),
+    ("", "application/ld+json, application/xhtml+xml;q=0.1", "0.1.0/docs/index.html"),
+    # q=0 means "not acceptable"
+    ("", "text/html;q=0, text/turtle", "0.1.0/normspace.ttl"),
+    ("", "text/turtle;q=0.0, application/rdf+xml", "0.1.0/normspace.owl"),
+    # whole media types only, no substrings
+    ("", "text/turtlex", "0.1.0/docs/index.html"),
+    ("", "application/jsonl", "0.1.0/docs/index.html"),
+    ("", "application/x-text/html", "0.1.0/docs/index.html"),
     ("0.0.9", "text/turtle", "0.0.9/normspace.ttl"),
     ("0.0.9", "text/html", "0.0.9/docs/index.html"),
+    ("0.0.9", CHROME, "0.0.9/docs/index.html"),
     ("shapes", "text/turtle", "0.1.0/normspace-shapes.ttl"),
     ("mappings/normspace-dpv.sssom.tsv", "*/*", "0.1.0/mappings/normspace-dpv.sssom.tsv"),
     ("context.jsonld", "application/ld+json", "0.1.0/normspace-context.jsonld"),
@@ -257,24 +324,28 @@ W3ID_CASES = [
 
 
 def _resolve(htaccess: str, path: str, accept: str) -> str | None:
-    """A minimal mod_rewrite: RewriteCond on HTTP_ACCEPT ([OR]), RewriteRule with [L]."""
+    """A minimal mod_rewrite: ``RewriteCond %{HTTP_ACCEPT}`` with ``!`` negation and the
+    ``NC``/``OR`` flags (conditions are ANDed, ``OR`` joins a condition with the next),
+    ``RewriteRule`` with ``L``."""
     import re
 
-    conds: list[tuple[str, bool]] = []
+    conds: list[tuple[str, set[str]]] = []
     for line in htaccess.splitlines():
         parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue
         if parts[0] == "RewriteCond":
-            conds.append((parts[2], "[OR]" in parts[3:]))
+            assert parts[1] == "%{HTTP_ACCEPT}"
+            flags = set(parts[3].strip("[]").split(",")) if len(parts) > 3 else set()
+            conds.append((parts[2], flags))
         elif parts[0] == "RewriteRule":
-            ok = True
-            if conds:
-                ok, pending = False, True
-                for regex, is_or in conds:
-                    hit = re.search(regex, accept) is not None
-                    ok = ok or hit if pending else ok and hit
-                    pending = is_or
+            ok, group = True, False
+            for regex, flags in conds:
+                negate = regex.startswith("!")
+                found = re.search(regex.lstrip("!"), accept, re.I if "NC" in flags else 0)
+                group = group or (found is not None) != negate
+                if "OR" not in flags:
+                    ok, group = ok and group, False
             conds = []
             match = re.match(parts[1], path)
             if ok and match:
@@ -304,6 +375,6 @@ def test_citation_cff_matches_the_ontology(version, ontology_graph):
 
 
 def test_cli_release(run_cli, tmp_path):
-    result = run_cli("release", "--out", tmp_path / "r")
+    result = run_cli("release", "-o", tmp_path / "r")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "r" / "SHA256SUMS").is_file()

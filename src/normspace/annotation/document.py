@@ -11,9 +11,14 @@ from ..errors import InputError
 from .from_yaml import closest_line, read_annotation
 from .model import Annotation
 from .problems import ERROR, Problem
+from .rdf_io import INPUT_FORMATS
 from .terms import TermResolver
 from .to_rdf import Origins, annotation_graph
 from .yaml_source import YamlSource, YamlSourceError, parse_yaml, read_yaml
+
+#: Extensions of RDF files, which YAML would misread. ``.json`` is left out: JSON is YAML,
+#: and an annotation written as JSON reads fine.
+RDF_SUFFIXES = frozenset(INPUT_FORMATS) - {".json"}
 
 
 @dataclass
@@ -102,8 +107,18 @@ def parse_source(source: YamlSource, path: Path, resolver: TermResolver | None) 
     return ParsedFile(path, document, result.problems, result.positions)
 
 
+def _rdf_file(path: Path) -> ParsedFile:
+    message = (
+        f"not a YAML annotation file; convert it with `normspace convert {path} --to yaml` first"
+    )
+    problem = Problem(file=str(path), message=message, rule="not-yaml", fatal=True)
+    return ParsedFile(path, None, [problem])
+
+
 def parse_file(path: Path, resolver: TermResolver | None = None) -> ParsedFile:
     """Read one YAML file without raising for problems in its content."""
+    if path.suffix.lower() in RDF_SUFFIXES:
+        return _rdf_file(path)
     try:
         source = read_yaml(path)
     except YamlSourceError as exc:

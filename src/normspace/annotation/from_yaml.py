@@ -251,6 +251,8 @@ class AnnotationReader:
         paper.year = self.year(fields.get("year"), "paper.year")
         paper.venue = self.text(fields, "venue", "paper")
         paper.doi = self.identifier(fields, "doi", identifiers.normalise_doi, "doi-format")
+        if paper.doi:
+            self.doi_prefix(str(fields["doi"]), paper.doi)
         arxiv_doi = identifiers.arxiv_id_of_doi(paper.doi) if paper.doi else None
         if arxiv_doi:
             self.report(
@@ -282,6 +284,21 @@ class AnnotationReader:
             return int(value)
         self.type_error(field, value, "a publication year", "e.g. `year: 2022`")
         return None
+
+    def doi_prefix(self, written: str, doi: str) -> None:
+        """Warn that a `doi:` or resolver prefix was dropped: the field holds the bare DOI."""
+        prefix = identifiers.doi_prefix(written)
+        if prefix is None:
+            return
+        self.report(
+            "paper.doi",
+            "doi-prefix",
+            f"`{written.strip()}` was normalised to the DOI `{doi}`; the `{prefix.strip()}` "
+            "prefix is not part of the DOI",
+            value=written.strip(),
+            suggestion=f'`doi: "{doi}"`',
+            severity=WARNING,
+        )
 
     def identifier(
         self, node: dict[str, Any], key: str, normalise: Callable[[str], str], rule: str
@@ -374,6 +391,9 @@ class AnnotationReader:
                 suggestion = " or ".join(f"`{a}`" for a in aliases)
             self.report(field, found.rule, found.message, value, suggestion)
             return None
+        stale = self.resolver.deprecation(found)
+        if stale is not None:
+            self.report(field, stale.rule, stale.message, value, stale.suggestion, WARNING)
         return found.iri
 
     def terms(self, node: Any, field: str, slot: TermSlot) -> list[TermUse]:

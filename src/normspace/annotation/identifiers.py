@@ -72,6 +72,16 @@ def normalise_doi(value: str) -> str:
     return doi
 
 
+def doi_prefix(value: str) -> str | None:
+    """The ``doi:`` or resolver prefix written before a DOI, if there is one.
+
+    >>> doi_prefix("https://doi.org/10.1145/3449180"), doi_prefix("10.1145/3449180")
+    ('https://doi.org/', None)
+    """
+    match = _DOI_PREFIXES.match(value.strip())
+    return match.group(0) if match else None
+
+
 def normalise_arxiv(value: str) -> str:
     """Return the arXiv id without prefix and version, or raise :class:`IdentifierError`.
 

@@ -42,7 +42,7 @@ INPUT_FORMATS: dict[str, str] = {
     ".xml": "xml",
 }
 
-#: ``--to`` choice -> (rdflib serialiser, keeps named graphs).
+#: ``convert --format`` RDF choice -> (rdflib serialiser, keeps named graphs).
 OUTPUT_FORMATS: dict[str, tuple[str, bool]] = {
     "ttl": ("turtle", False),
     "nt": ("nt", False),

@@ -2,7 +2,7 @@
 
 Two layouts: a *skeleton* (``normspace new``, ``import-refs``) shows every section, with
 empty values and a comment on each field, so that annotators see what they can fill in; a
-*compact* rendering (``convert --to yaml``) writes only what the annotation holds. Strings are
+*compact* rendering (``convert --format yaml``) writes only what the annotation holds. Strings are
 written as JSON strings, which are valid double-quoted YAML scalars, so no value can change
 meaning through YAML's implicit typing (``no``, ``2022.10``, ``null``).
 """

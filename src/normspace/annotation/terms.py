@@ -123,6 +123,27 @@ class TermResolver:
             tuple(self.suggest(ref, scheme)),
         )
 
+    def deprecation(self, term: Term) -> TermProblem | None:
+        """Why a resolved term should no longer be used (``owl:deprecated``), and what
+        replaces it (``dcterms:isReplacedBy``); ``None`` for a current term."""
+        if not term.deprecated:
+            return None
+        replacements = [self.index.get(iri) for iri in term.replaced_by]
+        named = [
+            f"`{r.curie}` ({r.label})" if r is not None else f"`{curie(iri)}`"
+            for iri, r in zip(term.replaced_by, replacements, strict=True)
+        ]
+        advice = (
+            f"use {' or '.join(named)} instead"
+            if named
+            else "it has no replacement; choose a current term"
+        )
+        return TermProblem(
+            "deprecated-term",
+            f"`{term.curie}` ({term.label}) is deprecated; {advice}",
+            tuple(curie(iri) for iri in term.replaced_by),
+        )
+
     def suggest(self, ref: str, scheme: str, n: int = 3) -> list[str]:
         """Closest terms of ``scheme`` by CURIE, label or alternative label."""
         found = self.index.suggest(ref, scheme, n)

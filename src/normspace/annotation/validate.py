@@ -7,17 +7,24 @@ field produced which node and triple) turns them back into ``file:line: field``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import EXIT_OK, EXIT_USAGE, EXIT_VALIDATION, InputError
-from ..namespaces import curie, expand
+from ..namespaces import SH, curie, expand
 from ..ontology import SLOT_SCHEMES
-from ..shacl import NSH_IRI, ShaclEngine, ShaclReport, ShaclResult, annotation_engine
+from ..shacl import (
+    NSH_IRI,
+    ShaclEngine,
+    ShaclReport,
+    ShaclResult,
+    annotation_engine,
+    parse_report,
+)
 from .document import AnnotationDocument, ParsedFile, parse_file
 from .from_yaml import join
 from .problems import ERROR, INFO, WARNING, Problem, summarise
@@ -43,6 +50,14 @@ class FileResult:
     parsed: ParsedFile
     report: ShaclReport | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: Each result node of the SHACL report graph with the problem it maps to (also the
+    #: results whose problem is not reported because the reader explained it).
+    located: list[tuple[Node, Problem]] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """True when the file has no errors, whether the reader or SHACL found them."""
+        return not any(p.severity == ERROR for p in self.problems)
 
 
 @dataclass
@@ -206,6 +221,16 @@ def _explained(field: str | None, reader_fields: set[str]) -> bool:
     return any(f == field or f.startswith((field + ".", field + "[")) for f in reader_fields)
 
 
+def shacl_results(report_graph: Graph) -> Iterator[tuple[Node, ShaclResult]]:
+    """Each result node of a SHACL report graph with its flattened form."""
+    for node in report_graph.objects(None, SH.result):
+        single = Graph()
+        single.add((BNode(), SH.result, node))
+        single += report_graph.cbd(node)
+        [result] = parse_report(single)
+        yield node, result
+
+
 def _sort_key(problem: Problem) -> tuple:
     return (problem.line or 0, problem.field or "", problem.rule, problem.value or "")
 
@@ -222,8 +247,9 @@ def validate_file(
         result.report = engine.validate(parsed.document.graph)
         mapper = ResultMapper(parsed, resolver)
         reader_fields = {p.field for p in parsed.errors if p.field}
-        for shacl_result in result.report.results:
+        for node, shacl_result in shacl_results(result.report.report_graph):
             problem = mapper.problem(shacl_result)
+            result.located.append((node, problem))
             if not _explained(problem.field, reader_fields):
                 result.problems.append(problem)
     result.problems.sort(key=_sort_key)

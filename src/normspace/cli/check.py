@@ -39,6 +39,14 @@ FORMATS = ("text", "json")
     default=None,
     help="Query library folder (*.rq must parse; qc/*.rq are the QC rules). Default: bundled.",
 )
+@click.option(
+    "--corpus",
+    "corpus_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of annotation files whose term mentions (CURIE, IRI or preferred label) "
+    "the QC rules see, e.g. deprecated terms still in use. Default: the bundled corpus.",
+)
 @click.option("--no-reasoner", is_flag=True, help="Skip the HermiT consistency check (no Java).")
 @format_option(FORMATS, "text")
 @output_option
@@ -46,11 +54,13 @@ def check(
     ontology_paths: tuple[Path, ...],
     shapes_dir: Path | None,
     queries_dir: Path | None,
+    corpus_dir: Path | None,
     no_reasoner: bool,
     fmt: str,
     output: TextIO,
 ) -> None:
-    """Check the ontology: syntax, HermiT consistency, term shapes and QC rules.
+    """Check the ontology: syntax, HermiT consistency, term shapes and QC rules (which also
+    see the terms that the shapes, the query library and the corpus mention).
 
     Exits 1 when any ERROR is found (warnings and infos are shown but pass),
     2 when an input cannot be read or parsed.
@@ -60,6 +70,7 @@ def check(
         shapes=shapes_dir,
         queries=queries_dir,
         reasoner=not no_reasoner,
+        corpus=corpus_dir,
     )
     if fmt == "json":
         json.dump(report.to_dict(), output, indent=2, ensure_ascii=False)
@@ -105,6 +116,7 @@ def write_text(report: CheckReport, out: TextIO) -> None:
     out.write(
         f"{report.count('ERROR')} errors, {report.count('WARN')} warnings, "
         f"{report.count('INFO')} infos; checked {stats['files']} files "
-        f"({stats['triples']} triples), {stats['qc_rules']} QC rules, term shapes; {reasoner}.\n"
+        f"({stats['triples']} triples), {stats['qc_rules']} QC rules, term shapes, "
+        f"term usage in {stats.get('corpus_files', 0)} corpus files; {reasoner}.\n"
     )
     out.write("FAILED\n" if report.exit_code else "OK\n")

@@ -16,6 +16,7 @@ from ..annotation.validate import YAML_SUFFIXES
 from ..errors import InputError
 from ..namespaces import curie
 
+#: The format registry of ``--format``: every RDF output format, and the annotation YAML.
 TARGETS = (*OUTPUT_FORMATS, "yaml")
 
 
@@ -87,7 +88,7 @@ def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) 
         click.echo(render_annotation(annotations[0]), nl=False)
         return
     if output.exists() and not output.is_dir():
-        raise click.UsageError(f"-o {output}: for --to yaml, -o must be a folder")
+        raise click.UsageError(f"-o {output}: for --format yaml, -o must be a folder")
     targets = [output / a.filename for a in annotations]
     duplicates = sorted({t.name for t in targets if targets.count(t) > 1})
     if duplicates:
@@ -106,7 +107,15 @@ def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) 
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="Output format.")
+@click.option(
+    "-f",
+    "--format",
+    "--to",
+    "target",
+    type=click.Choice(TARGETS, case_sensitive=False),
+    required=True,
+    help="Output format (`--to` is an alias).",
+)
 @click.option(
     "-o",
     "--output",

@@ -9,6 +9,7 @@ import click
 
 @click.command("docs")
 @click.option(
+    "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("build") / "docs",

@@ -22,6 +22,7 @@ def _configured_w3id_base() -> str | None:
 
 @click.command("release")
 @click.option(
+    "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,

@@ -7,12 +7,10 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS, RDF
 
 from ..annotation.problems import summary_line
+from ..annotation.report_graph import report_graph
 from ..annotation.validate import ValidationRun, validate_paths
-from ..namespaces import SH, bind_prefixes
 from .options import format_option, output_option
 
 FORMATS = ("text", "json", "ttl")
@@ -31,20 +29,9 @@ def write_json(run: ValidationRun, out: TextIO) -> None:
 
 
 def write_reports(run: ValidationRun, out: TextIO) -> None:
-    """The SHACL report graphs, each report tagged with its file (dcterms:source). Problems
-    found before SHACL (syntax, unknown keys and terms) are not SHACL results; they go to
-    standard error."""
-    merged = bind_prefixes(Graph())
-    merged.bind("sh", str(SH))
-    for result in run.files:
-        if result.report is not None:
-            graph = result.report.report_graph
-            for report in graph.subjects(RDF.type, SH.ValidationReport):
-                merged.add((report, DCTERMS.source, Literal(str(result.parsed.path))))
-            merged += graph
-        for problem in result.parsed.problems:
-            click.echo(str(problem), err=True)
-    out.write(merged.serialize(format="turtle"))
+    """One SHACL validation report per file (``dcterms:source`` names it), holding the
+    results of the shapes and the problems the reader found before SHACL ran."""
+    out.write(report_graph(run).serialize(format="turtle"))
 
 
 WRITERS = {"text": write_text, "json": write_json, "ttl": write_reports}
@@ -59,7 +46,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, output: Text
     """Validate annotation files (a folder means every *.yaml/*.yml in it, recursively).
 
     Each file is read, its terms resolved and its RDF checked against the annotation
-    shapes on its own. Problems are reported as FILE:LINE: FIELD: SEVERITY: MESSAGE.
+    shapes on its own. Problems are reported as FILE:LINE: FIELD: SEVERITY: MESSAGE;
+    `--format json` lists them as objects, `--format ttl` as one SHACL validation report
+    per file (reader problems included, located with nsh:line and nsh:field).
     Exits 0 when there are no errors (warnings pass), 1 when any file has errors, 2 when a
     file cannot be read or parsed at all.
     """
