@@ -36,6 +36,30 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: Prefixes of the ontologies NormSpace maps to (as in the SSSOM curie maps). They expand
+#: and compact CURIEs on the command line and in query output, but are not bound on
+#: serialised graphs, so the ontology sources keep only the prefixes they use.
+EXTERNAL_PREFIXES: dict[str, str] = {
+    "dpv": "https://w3id.org/dpv#",
+    "ai": "https://w3id.org/dpv/ai#",
+    "aiact": "https://w3id.org/dpv/legal/eu/aiact#",
+    "risk": "https://w3id.org/dpv/risk#",
+    "tech": "https://w3id.org/dpv/tech#",
+    "rights": "https://w3id.org/dpv/rights/eu#",
+    "sector-education": "https://w3id.org/dpv/sector/education#",
+    "sector-finance": "https://w3id.org/dpv/sector/finance#",
+    "sector-health": "https://w3id.org/dpv/sector/health#",
+    "sector-law": "https://w3id.org/dpv/sector/law#",
+    "sector-publicservices": "https://w3id.org/dpv/sector/publicservices#",
+    "airo": "https://w3id.org/airo#",
+    "vair": "https://w3id.org/vair#",
+    "bhv": "https://w3id.org/spice/SON/SchwartzValues#",
+    "mft": "https://w3id.org/spice/SON/HaidtValues#",
+}
+
+_ALL_PREFIXES = {**PREFIXES, **EXTERNAL_PREFIXES}
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind NormSpace's preferred prefixes on ``graph`` (replacing rdflib's defaults)."""
     for prefix, iri in PREFIXES.items():
@@ -50,8 +74,10 @@ def curie(iri: str) -> str:
     'norm:RLHF'
     >>> curie("https://example.org/x")
     'https://example.org/x'
+    >>> curie("https://w3id.org/dpv#VulnerableHuman")
+    'dpv:VulnerableHuman'
     """
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in sorted(_ALL_PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
@@ -66,6 +92,6 @@ def expand(value: str) -> str | None:
     True
     """
     prefix, sep, local = value.partition(":")
-    if not sep or prefix not in PREFIXES or local.startswith("//"):
+    if not sep or prefix not in _ALL_PREFIXES or local.startswith("//"):
         return None
-    return PREFIXES[prefix] + local
+    return _ALL_PREFIXES[prefix] + local

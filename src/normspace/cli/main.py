@@ -14,6 +14,23 @@ from ..errors import EXIT_USAGE, NormSpaceError
 #: ``(module under normspace.cli, click command attribute)``, one line per command.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("check", "check"),
+    ("fmt", "fmt"),
+    ("validate", "validate"),
+    ("new", "new"),
+    ("convert", "convert"),
+    ("importrefs", "import_refs"),
+    ("imports", "imports"),
+    ("mappings", "mappings"),
+    ("release", "release"),
+    ("docs", "docs"),
+    ("load", "load"),
+    ("remove", "remove"),
+    ("export", "export"),
+    ("query", "query"),
+    ("compare", "compare"),
+    ("terms", "terms"),
+    ("show", "show"),
+    ("run", "run"),
 )
 
 
@@ -37,8 +54,10 @@ class NormSpaceGroup(click.Group):
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 def cli(verbose: int, quiet: bool) -> None:
     """NormSpace: annotate, validate, store and query the normative space of AI alignment."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = logging.ERROR if quiet else levels[min(verbose, 2)]
+    log_format = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
 
 
 for _module, _attr in COMMANDS:

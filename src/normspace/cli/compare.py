@@ -1,0 +1,46 @@
+"""``normspace compare``: alignment approaches side by side across every dimension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ..compare import compare as compare_approaches
+from ..compare import resolve_approaches
+from ..results import FORMATS, render
+from ..store import open_store
+from .options import format_option, output_option, store_option
+
+WRAP = 36
+
+
+@click.command("compare")
+@click.argument("approaches", nargs=-1, required=True, metavar="APPROACH...")
+@click.option(
+    "--labels/--curies", default=True, show_default=True, help="Show terms by label or CURIE."
+)
+@format_option(list(FORMATS), "table")
+@output_option
+@store_option
+def compare(
+    approaches: tuple[str, ...],
+    labels: bool,
+    fmt: str,
+    output: TextIO,
+    store_path: Path,
+    endpoint: str | None,
+) -> None:
+    """Compare alignment approaches (CURIE or label, e.g. norm:RLHF "Constitutional AI").
+
+    One column per approach, one row per dimension: values, whose normative input and how
+    it was sampled, contexts, pluralism, evaluation, contestability, participation,
+    trade-offs, assumptions, disciplines and the papers. Each cell lists the terms recorded
+    for the papers using the approach or a narrower one, with the number of papers.
+    """
+    iris = resolve_approaches(approaches)
+    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+        table = compare_approaches(store, iris, labels)
+    table.wrap = WRAP
+    render(table, fmt, output, labels=labels)

@@ -1,0 +1,31 @@
+"""``normspace export``: write the store (or some of its graphs) as RDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ..store import EXPORT_FORMATS, open_store
+from .options import format_option, output_option, store_option
+
+
+@click.command("export")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI",
+    help="Export only this named graph (repeatable), e.g. https://w3id.org/normspace.",
+)
+@format_option(list(EXPORT_FORMATS), "nq")
+@output_option
+@store_option
+def export(
+    graphs: tuple[str, ...], fmt: str, output: TextIO, store_path: Path, endpoint: str | None
+) -> None:
+    """Export the store: by default every graph (ontology, mappings, annotations) as
+    N-Quads. Formats without named graphs (ttl, nt) get the union of the chosen graphs."""
+    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+        store.export(output, fmt, list(graphs) or None)

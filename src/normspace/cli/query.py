@@ -1,0 +1,91 @@
+"""``normspace query``: run a named query of the library, or a query file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from ..errors import InputError
+from ..querylib import QueryLibrary, library
+from ..results import FORMATS, Table, render
+from ..store import open_store
+from .options import format_option, output_option, store_option
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs (a leading ``?`` on the name is allowed).
+
+    >>> parse_params(("approach=norm:RLHF", "?n=2"))
+    {'approach': 'norm:RLHF', 'n': '2'}
+    """
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?")
+        if not sep or not name:
+            raise InputError(
+                f"--param `{pair}` is not NAME=VALUE (e.g. --param approach=norm:RLHF)"
+            )
+        if name in values:
+            raise InputError(f"--param {name} is given twice")
+        values[name] = value.strip()
+    return values
+
+
+def library_table(queries: QueryLibrary) -> Table:
+    rows = []
+    for name, query in queries.queries.items():
+        params = " ".join(f"?{p.name}" + ("" if p.required else "?") for p in query.params)
+        rows.append([name, params, query.title])
+    return Table(["query", "parameters", "title"], rows)
+
+
+@click.command("query")
+@click.argument("query_ref", required=False, metavar="NAME|FILE.rq")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable); terms as CURIE, IRI or label.",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the query library and exit.")
+@click.option("--labels", is_flag=True, help="Show term labels instead of CURIEs.")
+@format_option(list(FORMATS), "table")
+@output_option
+@store_option
+def query(
+    query_ref: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    labels: bool,
+    fmt: str,
+    output: TextIO,
+    store_path: Path,
+    endpoint: str | None,
+) -> None:
+    """Run a named query (see --list) or a SPARQL query file against the store.
+
+    Parameters are bound as RDF terms, never pasted into the query: a term parameter takes
+    a CURIE, IRI or label and is checked against the ontology (with suggestions). In
+    --list, a parameter marked `?` is optional. Queries see the union of all graphs
+    (ontology and annotations) as their default graph.
+    """
+    queries = library()
+    if list_queries:
+        render(library_table(queries), fmt, output)
+        return
+    if not query_ref:
+        raise click.UsageError("name a query (normspace query --list shows them) or give --list")
+    named = queries.get(query_ref)
+    values = parse_params(params)
+    named.bind(values)  # parameter errors before the store is opened
+    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+        result = named.run(store, values)
+    if result.boolean is not None:
+        output.write(("true" if result.boolean else "false") + "\n")
+        return
+    render(result, fmt, output, labels=labels)

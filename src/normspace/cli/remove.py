@@ -1,0 +1,32 @@
+"""``normspace remove``: take annotations out of the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..pipeline import resolve_removals
+from ..store import open_store
+from .load import quiet, to_stderr
+from .options import store_option
+
+
+@click.command("remove")
+@click.argument("targets", nargs=-1, required=True, metavar="(FILE|ANNOTATION_IRI|PAPER_IRI)...")
+@store_option
+def remove(targets: tuple[str, ...], store_path: Path, endpoint: str | None) -> None:
+    """Remove annotations from the store, in one transaction.
+
+    Name each annotation by its file (also after the file was edited or deleted: the path
+    recorded at load time is used), by its annotation IRI, or name a paper IRI to remove
+    all annotations of that paper. If any target matches nothing, nothing is removed
+    (exit 2).
+    """
+    with open_store(store_path, endpoint, create=False) as store:
+        graphs = resolve_removals(store, list(targets))
+        store.remove_graphs(graphs)
+    if not quiet():
+        to_stderr(f"removed {len(graphs)} annotation{'s' if len(graphs) != 1 else ''}:")
+        for iri in graphs:
+            to_stderr(f"  <{iri}>")

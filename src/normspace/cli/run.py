@@ -1,0 +1,59 @@
+"""``normspace run``: the main job, from a corpus folder to a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..pipeline import run_job
+from ..resources import corpus_dir
+from .load import quiet, to_stderr
+
+DEFAULT_OUT = Path("build") / "normspace"
+
+
+@click.command("run")
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of annotation files (default: the bundled example corpus).",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the store built by the run in this folder (replacing a store there); "
+    "default: a temporary store, removed at the end.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the validated graph, the query results and the report.",
+)
+def run(corpus: Path | None, store_path: Path | None, out: Path) -> None:
+    """Validate and load a corpus into a fresh store, run the query library, print the key
+    comparisons and write the results.
+
+    Steps: validate every annotation file (warnings are reported; any error stops the run
+    with exit 1 before anything is written); load the ontology, mappings and annotations
+    into a new store; run every library query that needs no parameter; print the approach
+    × value matrix, whose values, trade-offs and missing contestability; write to --out
+    normspace.nq (the validated graph), queries/NAME.csv and report.md.
+    """
+    silent = quiet()
+    result = run_job(
+        corpus or corpus_dir(),
+        out,
+        store_path,
+        echo=click.echo,
+        err=(lambda text: None) if silent else to_stderr,
+        progress=not silent,
+    )
+    if not silent:
+        to_stderr(f"{result.summary.describe(str(store_path or 'a temporary store'))}")
+        to_stderr(f"wrote {len(result.files)} files to {out}/ (report: {out / 'report.md'})")

@@ -1,0 +1,116 @@
+"""Side-by-side comparison of alignment approaches across every dimension (``normspace
+compare``), in the spirit of an ORKG comparison: one column per approach, one row per
+dimension, each cell the terms recorded for the papers that use the approach (or a narrower
+one), with the number of papers in brackets, most frequent first.
+
+The data come from two library queries, so that the comparison and ``normspace query``
+always agree: ``approach-profile`` (every tag, trade-off and assumption of the approach's
+papers) and ``papers-by-approach`` (the papers themselves).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from .errors import InputError
+from .namespaces import NORM
+from .ontology import term_index
+from .querylib import library
+from .results import Table, cell_text
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    prop: URIRef | None  # None: the papers row
+
+
+#: Rows of the comparison, in order.
+ROWS: tuple[Row, ...] = (
+    Row("papers", None),
+    Row("alignment targets", NORM.hasAlignmentTarget),
+    Row("values", NORM.hasValue),
+    Row("normative input from", NORM.normativeInputFrom),
+    Row("sampling of normative input", NORM.hasSamplingMethod),
+    Row("stakeholders considered or affected", NORM.hasStakeholder),
+    Row("contexts", NORM.hasContext),
+    Row("pluralism and aggregation", NORM.hasPluralismApproach),
+    Row("evaluation", NORM.hasEvaluationCriterion),
+    Row("contestability", NORM.hasContestabilityMechanism),
+    Row("power and participation", NORM.hasParticipationAspect),
+    Row("trade-offs (values in tension)", NORM.involvesValue),
+    Row("trade-off resolution", NORM.resolvedBy),
+    Row("trade-offs decided by", NORM.decidedBy),
+    Row("normative assumptions", NORM.assumptionType),
+    Row("assumption attribution", NORM.attribution),
+    Row("assumption stance", NORM.stance),
+    Row("disciplines", NORM.hasDiscipline),
+    Row("approaches used together", NORM.hasAlignmentApproach),
+)
+
+
+def resolve_approaches(refs: Sequence[str]) -> list[str]:
+    """Approach IRIs from CURIEs, IRIs or labels (unknown ones raise with suggestions)."""
+    index = term_index()
+    scheme = str(NORM.AlignmentApproachScheme)
+    iris = [index.resolve(ref, scheme).iri for ref in refs]
+    duplicates = sorted({i for i in iris if iris.count(i) > 1})
+    if duplicates:
+        raise InputError(f"approach {cell_text(URIRef(duplicates[0]))} is given twice")
+    return iris
+
+
+@dataclass
+class Profile:
+    approach: str
+    papers: list[tuple[str, str, str]]  # (paper IRI, year, title)
+    cells: dict[str, list[tuple[str, int]]]  # property IRI -> [(text, papers)]
+
+
+def profile(store: Store, approach: str, labels: bool = True) -> Profile:
+    """What the papers using ``approach`` (or a narrower approach) record, per property."""
+    queries = library()
+    binding = {"approach": approach}
+    rows = queries.get("approach-profile").run(store, binding).dicts()
+    cells: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        text = cell_text(row["term"], labels)
+        if row.get("otherTerm") is not None:
+            text += " ↔ " + cell_text(row["otherTerm"], labels)
+        cells[str(row["property"])].append((text, int(row["papers"])))
+    papers: dict[str, tuple[str, str, str]] = {}
+    for row in queries.get("papers-by-approach").run(store, binding).dicts():
+        paper = str(row["paper"])
+        papers.setdefault(paper, (paper, str(row["year"] or ""), str(row["title"] or paper)))
+    return Profile(approach, list(papers.values()), dict(cells))
+
+
+def _cell(items: list[tuple[str, int]]) -> str:
+    ordered = sorted(items, key=lambda item: (-item[1], item[0].casefold()))
+    return "; ".join(f"{text} ({n})" for text, n in ordered)
+
+
+def _papers_cell(papers: list[tuple[str, str, str]]) -> str:
+    return "; ".join(f"{title} ({year})" if year else title for _iri, year, title in papers)
+
+
+def compare(store: Store, approaches: Sequence[str], labels: bool = True) -> Table:
+    """The comparison table: a ``dimension`` column, then one column per approach."""
+    profiles = [profile(store, iri, labels) for iri in approaches]
+    header = ["dimension"]
+    for p in profiles:
+        n = len(p.papers)
+        header.append(f"{cell_text(URIRef(p.approach), labels)} ({n} paper{'s' if n != 1 else ''})")
+    rows: list[list] = []
+    for row in ROWS:
+        if row.prop is None:
+            cells = [_papers_cell(p.papers) for p in profiles]
+        else:
+            cells = [_cell(p.cells.get(str(row.prop), [])) for p in profiles]
+        rows.append([row.label, *cells])
+    return Table(header, rows)

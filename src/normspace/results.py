@@ -1,0 +1,220 @@
+"""Render tables (query results, comparisons) as table, CSV, TSV, JSON or Markdown.
+
+One registry (:data:`FORMATS`) backs every ``--format`` option that prints rows, so a new
+format appears in every command at once.
+
+Cells are rendered for people in the text formats: IRIs with a known prefix become CURIEs
+(``norm:RLHF``), other IRIs stay whole (paper IRIs are DOI or arXiv links), literals show
+their lexical form; with ``labels=True`` ontology terms show their preferred label instead.
+JSON follows the W3C SPARQL 1.1 Query Results JSON format, with full IRIs and datatypes, so
+that other SPARQL tools can read it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import curie
+from .store import QueryResult
+
+Cell = Node | str | int | None
+
+
+@dataclass
+class Table:
+    """Column names and rows of cells (RDF terms, plain text or numbers)."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+    #: For the ``table`` format: wrap cells at this width instead of cutting them.
+    wrap: int | None = None
+
+    @classmethod
+    def from_result(cls, result: QueryResult) -> Table:
+        return cls(list(result.variables), [list(row) for row in result.rows])
+
+
+Renderer = Callable[[Table, IO[str], bool], None]
+
+#: ``--format`` name -> renderer; insertion order is the order shown in ``--help``.
+FORMATS: dict[str, Renderer] = {}
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        FORMATS[name] = fn
+        return fn
+
+    return register
+
+
+def render(table: Table | QueryResult, fmt: str, out: IO[str], labels: bool = False) -> None:
+    """Write ``table`` to ``out`` in format ``fmt``."""
+    if isinstance(table, QueryResult):
+        table = Table.from_result(table)
+    FORMATS[fmt](table, out, labels)
+
+
+def cell_text(cell: Cell, labels: bool = False) -> str:
+    """The human-readable text of a cell.
+
+    >>> cell_text(URIRef("https://w3id.org/normspace#RLHF"))
+    'norm:RLHF'
+    >>> cell_text(Literal("2022", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear")))
+    '2022'
+    >>> cell_text(None)
+    ''
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, URIRef):
+        if labels:
+            from .ontology import term_index
+
+            term = term_index().get(str(cell))
+            if term is not None:
+                return term.label
+        return curie(str(cell))
+    if isinstance(cell, BNode):
+        return f"_:{cell}"
+    return str(cell)
+
+
+def _text_rows(table: Table, labels: bool) -> list[list[str]]:
+    return [[cell_text(c, labels) for c in row] for row in table.rows]
+
+
+@renderer("table")
+def render_table(table: Table, out: IO[str], labels: bool, width: int = 60) -> None:
+    """Aligned columns for the terminal: long cells are cut at ``width`` characters, or
+    wrapped over several lines when the table asks for it (``Table.wrap``)."""
+    texts = _text_rows(table, labels)
+    if table.wrap:
+        cells = [[textwrap.wrap(c, table.wrap) or [""] for c in row] for row in texts]
+    else:
+        cells = [[[_cut(c, width)] for c in row] for row in texts]
+    widths = [len(c) for c in table.columns]
+    for row in cells:
+        widths = [max(w, *(len(line) for line in c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(parts: Sequence[str]) -> str:
+        return "  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip() + "\n"
+
+    out.write(line(table.columns))
+    out.write(line(["-" * w for w in widths]))
+    for row in cells:
+        for i in range(max(len(c) for c in row)):
+            out.write(line([c[i] if i < len(c) else "" for c in row]))
+        if table.wrap:
+            out.write("\n")
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _delimited(table: Table, out: IO[str], labels: bool, delimiter: str) -> None:
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(_text_rows(table, labels))
+
+
+@renderer("csv")
+def render_csv(table: Table, out: IO[str], labels: bool) -> None:
+    _delimited(table, out, labels, ",")
+
+
+@renderer("tsv")
+def render_tsv(table: Table, out: IO[str], labels: bool) -> None:
+    _delimited(table, out, labels, "\t")
+
+
+def _json_binding(cell: Cell) -> dict[str, str] | None:
+    if cell is None:
+        return None
+    if isinstance(cell, URIRef):
+        return {"type": "uri", "value": str(cell)}
+    if isinstance(cell, BNode):
+        return {"type": "bnode", "value": str(cell)}
+    if isinstance(cell, Literal):
+        binding = {"type": "literal", "value": str(cell)}
+        if cell.language:
+            binding["xml:lang"] = cell.language
+        elif cell.datatype is not None:
+            binding["datatype"] = str(cell.datatype)
+        return binding
+    if isinstance(cell, int):
+        return {
+            "type": "literal",
+            "value": str(cell),
+            "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+        }
+    return {"type": "literal", "value": str(cell)}
+
+
+@renderer("json")
+def render_json(table: Table, out: IO[str], labels: bool) -> None:
+    bindings = []
+    for row in table.rows:
+        entry = {}
+        for column, cell in zip(table.columns, row, strict=True):
+            value = _json_binding(cell)
+            if value is not None:
+                entry[column] = value
+        bindings.append(entry)
+    document = {"head": {"vars": table.columns}, "results": {"bindings": bindings}}
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _md_escape(text: str) -> str:
+    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
+
+
+@renderer("markdown")
+def render_markdown(table: Table, out: IO[str], labels: bool) -> None:
+    """A GitHub-flavoured Markdown table."""
+    out.write("| " + " | ".join(_md_escape(c) for c in table.columns) + " |\n")
+    out.write("|" + "|".join("---" for _ in table.columns) + "|\n")
+    for row in _text_rows(table, labels):
+        out.write("| " + " | ".join(_md_escape(c) for c in row) + " |\n")
+
+
+def pivot(
+    table: Table,
+    row: str,
+    column: str,
+    value: str,
+    labels: bool = False,
+    row_order: Sequence[Cell] | None = None,
+    column_order: Sequence[Cell] | None = None,
+) -> Table:
+    """Turn long rows ``(row, column, value)`` into a matrix (missing cells empty).
+
+    >>> t = Table(["a", "v", "n"], [["x", "p", 1], ["x", "q", 2], ["y", "q", 3]])
+    >>> pivot(t, "a", "v", "n").rows
+    [['x', 1, 2], ['y', '', 3]]
+    """
+    r, c, v = (table.columns.index(n) for n in (row, column, value))
+    row_keys = (
+        list(row_order) if row_order is not None else list(dict.fromkeys(x[r] for x in table.rows))
+    )
+    col_keys = (
+        list(column_order)
+        if column_order is not None
+        else list(dict.fromkeys(x[c] for x in table.rows))
+    )
+    cells = {(x[r], x[c]): x[v] for x in table.rows}
+    header = [row, *(cell_text(k, labels) for k in col_keys)]
+    rows = [[k, *(cells.get((k, ck), "") for ck in col_keys)] for k in row_keys]
+    return Table(header, rows)

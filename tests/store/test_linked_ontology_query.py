@@ -1,0 +1,76 @@
+"""Issue 4: the mappings are available as RDF in the store, so queries can cross into the
+ontologies NormSpace links to ("papers about stakeholders that DPV calls a vulnerable human")."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from click.testing import CliRunner
+
+from normspace.cli.main import cli
+from normspace.resources import corpus_dir
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    result = CliRunner().invoke(cli, ["-q", "load", str(corpus_dir()), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _rows(store, *params: str) -> list[list[str]]:
+    args = ["query", "papers-by-external-concept", "--store", str(store), "-f", "csv"]
+    for p in params:
+        args += ["--param", p]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return list(csv.reader(io.StringIO(result.output)))[1:]
+
+
+def test_related_matches_only_with_include_related(bundled_store) -> None:
+    """Marginalised communities are only *related* to dpv:VulnerableHuman: a strict query
+    finds nothing, the loose reading finds the two papers that tag them."""
+    assert _rows(bundled_store, "external=dpv:VulnerableHuman") == []
+    rows = _rows(bundled_store, "external=dpv:VulnerableHuman", "includeRelated=true")
+    assert sorted({row[1] for row in rows}) == [
+        "https://doi.org/10.1162/tacl_a_00041",
+        "https://doi.org/10.18653/v1/2022.naacl-main.431",
+    ]
+    assert {(row[4], row[5]) for row in rows} == {
+        ("norm:MarginalisedCommunities", "skos:relatedMatch")
+    }
+
+
+def test_external_hierarchy_is_followed(bundled_store) -> None:
+    """norm:EndUsers closeMatch dpv:User, and DPV files User under HumanSubject."""
+    rows = _rows(bundled_store, "external=dpv:HumanSubject")
+    assert ("norm:EndUsers", "skos:closeMatch", "dpv:User") in {
+        (row[-3], row[-2], row[-1]) for row in rows
+    }
+
+
+def test_narrow_matches_are_not_followed(bundled_store) -> None:
+    """norm:Developers narrowMatch airo:AIDeveloper: AIRO's developer is narrower, so the
+    papers tagging developers are not thereby about AIRO's stakeholder subclass."""
+    rows = _rows(bundled_store, "external=airo:AIDeveloper")
+    assert all(row[-2] != "skos:narrowMatch" for row in rows)
+    assert "norm:Developers" not in {row[-3] for row in rows}
+
+
+def test_external_parameter_must_be_an_iri(bundled_store) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "query",
+            "papers-by-external-concept",
+            "--store",
+            str(bundled_store),
+            "--param",
+            "external=not an iri",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "not an absolute IRI or CURIE" in result.output

@@ -1,0 +1,122 @@
+"""`normspace run`, the main job: fresh store, validation, queries, comparisons, report."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from normspace.pipeline import KEY_COMPARISONS, runnable_queries
+
+from .conftest import CORPUS, QUERY_DATA, STORE_DATA
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory):
+    """`normspace run` on the fixture corpus, keeping the store."""
+    from click.testing import CliRunner
+
+    from normspace.cli.main import cli
+
+    base = tmp_path_factory.mktemp("run")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "run",
+            "--corpus",
+            str(CORPUS),
+            "--out",
+            str(base / "out"),
+            "--store",
+            str(base / "store"),
+        ],
+        catch_exceptions=False,
+    )
+    return result, base
+
+
+def test_run_succeeds_and_prints_the_key_comparisons(fixture_run):
+    result, _base = fixture_run
+    assert result.exit_code == 0, result.stderr
+    for _name, heading in KEY_COMPARISONS:
+        assert f"== {heading} ==" in result.stdout
+    assert "norm:ValueSensitiveDesign" in result.stdout  # whose values: none recorded
+    assert "none recorded (1)" in result.stdout
+    assert "9 warnings" in result.stderr
+
+
+def test_run_writes_graph_query_results_and_report(fixture_run):
+    _result, base = fixture_run
+    out = base / "out"
+    quads = list(ox.parse(path=str(out / "normspace.nq"), format=ox.RdfFormat.N_QUADS))
+    assert len({q.graph_name for q in quads}) == 3 + 7
+    ready, needs = runnable_queries()
+    for query in ready:
+        assert (out / "queries" / f"{query.name}.csv").is_file(), query.name
+    expected = (QUERY_DATA / "expected" / "approach-value-matrix.csv").read_text(encoding="utf-8")
+    assert (out / "queries" / "approach-value-matrix.csv").read_text(encoding="utf-8") == expected
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for section in (
+        "## Validation",
+        "## Key comparisons",
+        "## Co-occurrence network",
+        "## Query results",
+    ):
+        assert section in report
+    assert "7 files checked: 7 valid" in report
+    assert "| approach | normative input from | sampling |" in report
+    for query in needs:
+        assert f"`{query.name}` needs" in report
+
+
+def test_run_keeps_a_queryable_store_and_rebuilds_it(fixture_run, run_cli):
+    _result, base = fixture_run
+    first = run_cli("query", "papers", "-f", "csv", "--store", base / "store")
+    assert first.exit_code == 0
+    assert first.stdout == (QUERY_DATA / "expected" / "papers.csv").read_text(encoding="utf-8")
+    again = run_cli(
+        "-q", "run", "--corpus", CORPUS, "--out", base / "out2", "--store", base / "store"
+    )
+    assert again.exit_code == 0
+    assert run_cli("query", "papers", "-f", "csv", "--store", base / "store").stdout == first.stdout
+    assert not (base / "store.building").exists() and not (base / "store.old").exists()
+
+
+def test_run_stops_on_validation_errors_before_writing(run_cli, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "sap2022.yaml", corpus)
+    shutil.copy(STORE_DATA / "invalid" / "unknown-term.yaml", corpus)
+    result = run_cli("run", "--corpus", corpus, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "unknown term `norm:Fairnes`" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("corpus", "message"), [("missing", "does not exist"), ("unreadable", "cannot be read")]
+)
+def test_run_input_errors_exit_2(run_cli, tmp_path, corpus, message):
+    folder = STORE_DATA / corpus if corpus == "unreadable" else tmp_path / corpus
+    result = run_cli("run", "--corpus", folder, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_run_on_the_bundled_corpus(run_cli, tmp_path):
+    """The main job with its defaults (bundled example corpus, temporary store)."""
+    result = run_cli("-q", "run", "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / "report.md").is_file()
+    assert "== Alignment approaches × values (papers) ==" in result.stdout
+
+
+def test_run_never_replaces_a_folder_that_is_not_a_store(run_cli, tmp_path):
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = run_cli("run", "--corpus", CORPUS, "--out", tmp_path / "out", "--store", precious)
+    assert result.exit_code == 2
+    assert "is not a NormSpace store" in result.stderr
+    assert (precious / "thesis.txt").read_text() == "years of work"
