@@ -47,6 +47,7 @@ from ruamel.yaml import YAML
 
 from normspace.annotation import parse_file, validate_file
 from normspace.annotation.terms import TermResolver
+from normspace.errors import InputError
 from normspace.namespaces import curie
 from normspace.ontology import SLOT_SCHEMES, term_index
 from normspace.pipeline import build_store, reference_graphs, write_documents
@@ -72,11 +73,13 @@ SLOTS = {
     "disciplines": ("hasDiscipline", (1, 3), 0.0),
 }
 
-#: Parameters for the queries that need one.
+#: Parameters for the queries that need one. A library query with a required parameter
+#: missing here is reported as not run (with the reason) instead of stopping the benchmark.
 QUERY_PARAMS = {
     "papers-by-approach": {"approach": "norm:PreferenceBasedTraining"},
     "approach-profile": {"approach": "norm:RLHF"},
     "stated-assumptions": {"type": "norm:AbstractionTrap"},
+    "papers-by-external-concept": {"external": "dpv:HumanSubject"},
 }
 
 
@@ -211,6 +214,7 @@ class SizeResult:
     store_mb: float = 0.0
     steps: list[tuple[str, float, str]] = field(default_factory=list)  # name, seconds, note
     queries: list[tuple[str, float, int]] = field(default_factory=list)  # name, s, rows
+    not_run: list[tuple[str, str]] = field(default_factory=list)  # name, reason
 
     def step(self, name: str, seconds: float, note: str = "") -> None:
         self.steps.append((name, seconds, note))
@@ -284,7 +288,12 @@ def bench_size(papers: int, workdir: Path, args: argparse.Namespace) -> SizeResu
     shutil.rmtree(bulk_path, ignore_errors=True)
 
     for query in library().top_level():
-        bindings = query.bind(QUERY_PARAMS.get(query.name, {}))
+        try:
+            bindings = query.bind(QUERY_PARAMS.get(query.name, {}))
+        except InputError as exc:  # a new query whose parameters QUERY_PARAMS lacks
+            result.not_run.append((query.name, str(exc)))
+            print(f"  query {query.name}: not run: {exc}", flush=True)
+            continue
         runs = []
         rows = 0
         for _ in range(args.repeat):
@@ -352,6 +361,10 @@ def markdown(results: list[SizeResult], args: argparse.Namespace, total: float) 
         params = QUERY_PARAMS.get(name)
         label = f"{name} ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else name
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    not_run = {name: reason for r in results for name, reason in r.not_run}
+    if not_run:
+        lines += ["", "Not run (add their parameters to `QUERY_PARAMS` in bench.py):", ""]
+        lines += [f"- {name}: {reason}" for name, reason in sorted(not_run.items())]
     lines += [
         "",
         "Query times include Oxigraph's evaluation and the conversion of every solution to "

@@ -1,7 +1,10 @@
 """Side-by-side comparison of alignment approaches across every dimension (``normspace
 compare``), in the spirit of an ORKG comparison: one column per approach, one row per
-dimension, each cell the terms recorded for the papers that use the approach (or a narrower
-one), with the number of papers in brackets, most frequent first.
+dimension, each cell the terms recorded for the papers that use the approach or a narrower
+one (the first row says so: "papers (incl. narrower approaches)", since
+``approach-value-matrix`` counts direct tags only), with the number of papers in brackets,
+most frequent first. The approaches used together exclude the approach and its narrower
+ones: a paper is not "used together" with the approach it is counted for.
 
 The data come from two library queries, so that the comparison and ``normspace query``
 always agree: ``approach-profile`` (every tag, trade-off and assumption of the approach's
@@ -32,7 +35,7 @@ class Row:
 
 #: Rows of the comparison, in order.
 ROWS: tuple[Row, ...] = (
-    Row("papers", None),
+    Row("papers (incl. narrower approaches)", None),
     Row("alignment targets", NORM.hasAlignmentTarget),
     Row("values", NORM.hasValue),
     Row("normative input from", NORM.normativeInputFrom),
@@ -50,7 +53,7 @@ ROWS: tuple[Row, ...] = (
     Row("assumption attribution", NORM.attribution),
     Row("assumption stance", NORM.stance),
     Row("disciplines", NORM.hasDiscipline),
-    Row("approaches used together", NORM.hasAlignmentApproach),
+    Row("other approaches used together", NORM.hasAlignmentApproach),
 )
 
 

@@ -79,7 +79,7 @@ def curie(iri: str) -> str:
     """
     for prefix, ns in sorted(_ALL_PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 

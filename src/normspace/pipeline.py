@@ -19,6 +19,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -119,11 +120,15 @@ def validate_files(paths: Sequence[Path], progress: bool = False) -> ValidationR
     """Validate annotation files and folders one file at a time (as ``normspace validate``),
     with a progress bar on standard error when ``progress`` and there are many files."""
     files = expand_paths(paths)
+    log.info("validating %d annotation file%s", len(files), "" if len(files) == 1 else "s")
     run = ValidationRun()
+    started = time.perf_counter()
     resolver = TermResolver()
     from .shacl import annotation_engine
 
     engine = annotation_engine()
+    log.info("built the validation engine (shapes, term index) in %.2f s", _since(started))
+    started = time.perf_counter()
     show = progress and len(files) > 1 and sys.stderr.isatty()
     with (
         click.progressbar(files, label="validating", file=sys.stderr, show_pos=True)
@@ -132,7 +137,14 @@ def validate_files(paths: Sequence[Path], progress: bool = False) -> ValidationR
     ):
         for path in bar:
             run.files.append(validate_file(path, engine, resolver))
+            log.debug("validated %s", path)
+    summary = run.summary()
+    log.info("validated %d files in %.2f s: %s", len(files), _since(started), summary_line(summary))
     return run
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
 
 
 def report_problems(run: ValidationRun, echo: Echo) -> None:
@@ -208,15 +220,46 @@ def write_documents(store: Store, documents: Sequence[AnnotationDocument]) -> Lo
     """Write annotations (and stale reference graphs) in ONE transaction."""
     reference = stale_reference_graphs(store)
     existing = set(store.graphs())
+    info = store.graph_info()
+    for doc in documents:
+        _warn_other_source(doc, info.get(doc.annotation_iri, {}).get("source"))
     graphs, sources = batch(documents, reference)
+    started = time.perf_counter()
     store.replace_graphs(graphs, sources)
     iris = [d.annotation_iri for d in documents]
+    replaced = [i for i in iris if i in existing]
+    log.info(
+        "wrote %d graphs in one transaction in %.2f s: %d new, %d replaced, %d reference",
+        len(graphs),
+        _since(started),
+        len(iris) - len(replaced),
+        len(replaced),
+        len(reference),
+    )
+    for iri in iris:
+        log.debug("%s <%s>", "replaced" if iri in existing else "added", iri)
+    for ref in reference:
+        log.info("(re)loaded reference graph <%s> (sources changed or missing)", ref.iri)
     return LoadSummary(
         loaded=iris,
-        replaced=[i for i in iris if i in existing],
+        replaced=replaced,
         reference=[r.iri for r in reference],
         papers=len({d.paper_iri for d in documents}),
     )
+
+
+def _warn_other_source(doc: AnnotationDocument, loaded_from: str | None) -> None:
+    """Warn when an annotation replaces a copy that was loaded from a different file: two
+    files claim the same annotation (same paper and annotator), and the later load wins."""
+    here = str(doc.path.resolve())
+    if loaded_from and loaded_from != here:
+        log.warning(
+            "%s replaces annotation <%s>, which was loaded from %s; the two files describe "
+            "the same annotation (same paper and annotator): keep one of them",
+            doc.path,
+            doc.annotation_iri,
+            loaded_from,
+        )
 
 
 def load_files(
@@ -278,13 +321,45 @@ def _match_target(
             iri = load_annotation(path).annotation_iri
             return [iri] if iri in graphs else []
         return []
-    if "://" in target:
+    paper = paper_target(target)
+    if paper is not None:
         try:
-            result = _annotations_of(store, target)
+            result = _annotations_of(store, paper)
         except ValueError:  # not a valid IRI
             return []
         return [str(r[0]) for r in result.rows if str(r[0]) in graphs]
     return []
+
+
+def paper_target(target: str) -> str | None:
+    """The paper IRI a target names: a DOI in any case, bare, as ``doi:`` or a resolver
+    IRI, normalised the way paper IRIs are minted; an arXiv id as ``arxiv:`` or an arXiv
+    IRI; any other IRI as it is; ``None`` for anything else.
+
+    >>> paper_target("https://doi.org/10.1038/S42256-019-0088-2")
+    'https://doi.org/10.1038/s42256-019-0088-2'
+    >>> paper_target("doi:10.1038/s42256-019-0088-2"), paper_target("arXiv:2203.02155v3")
+    ('https://doi.org/10.1038/s42256-019-0088-2', 'https://arxiv.org/abs/2203.02155')
+    >>> paper_target("https://arxiv.org/abs/2203.02155"), paper_target("bai2022")
+    ('https://arxiv.org/abs/2203.02155', None)
+    """
+    from .annotation.identifiers import (
+        IdentifierError,
+        normalise_arxiv,
+        normalise_doi,
+        paper_iri,
+    )
+
+    text = target.strip()
+    lowered = text.lower()
+    try:
+        if lowered.startswith("arxiv:") or "arxiv.org/" in lowered:
+            return paper_iri(None, normalise_arxiv(text))
+        if lowered.startswith(("doi:", "10.")) or "doi.org/" in lowered:
+            return paper_iri(normalise_doi(text), None)
+    except IdentifierError:
+        return None
+    return text if "://" in text else None
 
 
 def _annotations_of(store: Store, paper: str) -> QueryResult:
@@ -303,7 +378,10 @@ def _annotations_of(store: Store, paper: str) -> QueryResult:
 
 def run_named(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> QueryResult:
     """Bind parameters (resolving terms) and run a library query."""
-    return query.run(store, values)
+    started = time.perf_counter()
+    result = query.run(store, values)
+    log.info("query %s: %d rows in %.3f s", query.name, len(result.rows), _since(started))
+    return result
 
 
 def runnable_queries() -> tuple[list[NamedQuery], list[NamedQuery]]:
@@ -335,10 +413,18 @@ def build_store(
 ) -> tuple[OxigraphStore, LoadSummary]:
     """A new store at ``path`` (which must not exist) holding the reference graphs and
     ``documents``, bulk-loaded (no transaction is needed: a failed build is discarded)."""
+    started = time.perf_counter()
     store = OxigraphStore(path)
     reference = reference_graphs()
     graphs, sources = batch(documents, reference)
     store.bulk_replace_all(graphs, sources)
+    log.info(
+        "built the store at %s: %d graphs, %d quads in %.2f s",
+        path,
+        len(graphs),
+        len(store),
+        _since(started),
+    )
     summary = LoadSummary(
         loaded=[d.annotation_iri for d in documents],
         reference=[r.iri for r in reference],
@@ -439,26 +525,90 @@ REPORT_SECTIONS = (
     ("annotator-disagreement", "Annotator disagreement"),
 )
 
+#: The approach × value matrix shown by ``run`` has at least this many value columns
+#: (fewer only when fewer values are used), and more when needed to show every approach's
+#: most frequent value; an "other values" column counts each approach's values left out.
+#: The full matrix is always written to ``queries/approach-value-matrix.csv``.
 MATRIX_COLUMNS = 10
 REPORT_ROWS = 40
+OTHER_VALUES = "other values"
+
+
+def matrix_columns(rows: Sequence[tuple], limit: int = MATRIX_COLUMNS) -> list:
+    """Value columns of the approach × value matrix, most used first: every approach's
+    most frequent value (ties go to the value used more overall), so that no value
+    central to a listed approach is hidden, then the most used values up to ``limit``.
+
+    >>> rows = [("a", "x", 5), ("a", "y", 1), ("b", "z", 1), ("b", "w", 1), ("c", "y", 2)]
+    >>> matrix_columns(rows, limit=1)
+    ['x', 'y', 'w']
+    >>> matrix_columns(rows, limit=4)
+    ['x', 'y', 'w', 'z']
+    """
+    totals: dict = {}
+    best: dict = {}
+    for _approach, value, papers in rows:
+        totals[value] = totals.get(value, 0) + int(papers)
+    for approach, value, papers in rows:
+        rank = (-int(papers), -totals[value], str(value))
+        if approach not in best or rank < best[approach][0]:
+            best[approach] = (rank, value)
+    by_use = sorted(totals, key=lambda v: (-totals[v], str(v)))
+    central = {value for _rank, value in best.values()}
+    chosen = set(central)
+    for value in by_use:
+        if len(chosen) >= limit:
+            break
+        chosen.add(value)
+    return [v for v in by_use if v in chosen]
+
+
+def matrix_note(result: QueryResult) -> str:
+    """What the shown matrix leaves out, and where the full one is."""
+    shown = len(matrix_columns(result.rows))
+    total = len({value for _a, value, _p in result.rows})
+    if shown == total:
+        return f"All {total} values are shown."
+    return (
+        f"Columns: the top {shown} of {total} values by papers, including each approach's "
+        f"most frequent value; `{OTHER_VALUES}` counts an approach's values not shown; "
+        "the full matrix is in queries/approach-value-matrix.csv."
+    )
 
 
 def key_table(name: str, result: QueryResult, labels: bool = False) -> Table:
-    """The table shown for a key comparison: the approach × value matrix is pivoted (the
-    most used values as columns), whose-values is grouped into one row per approach, other
+    """The table shown for a key comparison: the approach × value matrix is pivoted (see
+    :func:`matrix_columns`), whose-values is grouped into one row per approach, other
     results are shown as they are."""
     table = Table.from_result(result)
     if not result.rows:
         return table
     if name == "approach-value-matrix":
-        totals: dict = {}
-        for _approach, value, papers in result.rows:
-            totals[value] = totals.get(value, 0) + int(papers)
-        columns = sorted(totals, key=lambda v: (-totals[v], str(v)))[:MATRIX_COLUMNS]
-        return pivot(table, "approach", "value", "papers", labels, column_order=columns)
+        return _matrix(table, result, labels)
     if name == "whose-values":
         return _grouped(result, WHOSE_VALUES_COLUMNS, labels)
     return table
+
+
+def _matrix(table: Table, result: QueryResult, labels: bool) -> Table:
+    columns = matrix_columns(result.rows)
+    matrix = pivot(table, "approach", "value", "papers", labels, column_order=columns)
+    if len(columns) == len({value for _a, value, _p in result.rows}):
+        return matrix
+    shown = set(columns)
+    hidden: dict = {}
+    for approach, value, _papers in result.rows:
+        if value not in shown:
+            hidden[approach] = hidden.get(approach, 0) + 1
+    rows = [[*row, hidden.get(row[0], "")] for row in matrix.rows]
+    return Table([*matrix.columns, OTHER_VALUES], rows)
+
+
+def key_note(name: str, result: QueryResult) -> str | None:
+    """A note under a key comparison table (what it leaves out), if any."""
+    if name == "approach-value-matrix" and result.rows:
+        return matrix_note(result)
+    return None
 
 
 #: Columns of the grouped whose-values table: property -> heading.
@@ -488,7 +638,8 @@ def print_key_comparisons(results: dict[str, QueryResult], echo: Echo) -> None:
             continue
         buffer = io.StringIO()
         render(key_table(name, results[name]), "table", buffer)
-        echo(f"\n== {heading} ==\n{buffer.getvalue().rstrip()}")
+        note = key_note(name, results[name])
+        echo(f"\n== {heading} ==\n{buffer.getvalue().rstrip()}" + (f"\n{note}" if note else ""))
 
 
 def write_outputs(
@@ -505,6 +656,7 @@ def write_outputs(
     graph_file = out / "normspace.nq"
     with graph_file.open("wb") as fh:
         store.export(fh, "nq")
+    log.info("wrote the validated graph to %s", graph_file)
     written.append(graph_file)
     query_dir = out / "queries"
     query_dir.mkdir(exist_ok=True)
@@ -519,6 +671,9 @@ def write_outputs(
     report_file = out / "report.md"
     report_file.write_text(
         markdown_report(corpus, run, summary, results, skipped, network), encoding="utf-8"
+    )
+    log.info(
+        "wrote %d query results to %s/ and the report to %s", len(results), query_dir, report_file
     )
     written.append(report_file)
     return written
@@ -567,6 +722,9 @@ def markdown_report(corpus, run, summary, results, skipped, network) -> str:
         lines += [f"### {heading}", "", f"Query `{name}`: {query_title(name)}.", ""]
         table = key_table(name, results[name], labels=True)
         lines.append(_md_table(table) if table.rows else "No rows.\n")
+        note = key_note(name, results[name])
+        if note:
+            lines += [note, ""]
     gaps = results.get("coverage-gaps")
     if gaps is not None:
         lines += [

@@ -16,7 +16,10 @@ A parameter line is ``?name TYPE - description [default]``. ``TYPE`` is one of
   select ``?x skos:broader|skos:topConceptOf ?level``);
 - ``scheme``: a concept scheme, by CURIE, IRI, label (``values``) or dimension class;
 - ``xsd:string``, ``xsd:integer``, ``xsd:decimal``, ``xsd:boolean``, ``xsd:date``: a literal;
-- ``iri``: any absolute IRI or known CURIE.
+- ``iri``: any absolute IRI or known CURIE;
+- ``external``: a concept of the vendored import modules (``ontology/imports/*.ttl``: DPV,
+  AIRO, VAIR, ValueNet, ...), as IRI or CURIE; an unknown one is an error with the closest
+  known concepts, since a typo would otherwise match nothing and read as "no papers".
 
 ``[default]`` gives the value used when the parameter is not passed; ``[optional]`` leaves
 the variable unbound, which the query must treat as "any". A parameter without either is
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,7 +60,7 @@ LITERAL_TYPES = {
     "xsd:date": XSD.date,
 }
 TERM_KINDS = ("term", "level")
-KINDS = (*TERM_KINDS, "scheme", "literal", "iri")
+KINDS = (*TERM_KINDS, "scheme", "literal", "iri", "external")
 
 _HEADER_FIELD = re.compile(r"^#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
@@ -116,6 +120,51 @@ def resolve_scheme(value: str, where: str = "scheme") -> str:
     raise InputError(f"{where}: unknown concept scheme `{value}`{hint}")
 
 
+@cache
+def external_concepts() -> dict[str, str]:
+    """CURIE (or IRI) -> IRI of every concept of the vendored import modules (read once)."""
+    from .imports import external_terms
+
+    return {curie(iri): iri for iri in external_terms()}
+
+
+def resolve_external(value: str, where: str = "external concept") -> str:
+    """The IRI of a concept of the vendored import modules, given as CURIE or IRI.
+
+    >>> curie(resolve_external("dpv:VulnerableHuman"))
+    'dpv:VulnerableHuman'
+    >>> try:
+    ...     resolve_external("dpv:VulnerableHumen")
+    ... except InputError as error:
+    ...     print(str(error).partition("; ")[2])
+    did you mean `dpv:VulnerableHuman` or `vair:VulnerableGroup`?
+    """
+    concepts = external_concepts()
+    text = value.strip()
+    iri = expand(text) or text
+    if iri in concepts.values():
+        return iri
+    prefix, sep, _local = text.partition(":")
+    known_prefixes = sorted({c.partition(":")[0] for c in concepts if c != concepts[c]})
+    if sep and expand(text) is None and not _local.startswith("//"):
+        close = difflib.get_close_matches(prefix, known_prefixes, n=2, cutoff=0.5)
+        hint = ("did you mean " + " or ".join(f"`{c}:`" for c in close) + "? ") if close else ""
+        raise InputError(
+            f"{where}: unknown prefix `{prefix}:` in `{value}`; {hint}"
+            f"known prefixes: {', '.join(known_prefixes)}"
+        )
+    key = curie(iri)
+    close = difflib.get_close_matches(key, list(concepts), n=3, cutoff=0.6)
+    if not close:  # compare local names: `dpv:Vulnerable` for `dpv:VulnerableHuman`
+        local = key.rpartition(":")[2].rpartition("#")[2].casefold()
+        close = sorted(c for c in concepts if local and local in c.casefold())[:3]
+    hint = "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
+    raise InputError(
+        f"{where}: `{value}` is not a concept of the vendored import modules "
+        f"(ontology/imports/*.ttl){hint}"
+    )
+
+
 @dataclass(frozen=True)
 class Param:
     """A declared query parameter."""
@@ -139,6 +188,8 @@ class Param:
             return f"{self.kind} of {scope}"
         if self.kind == "literal":
             return curie(self.datatype or "")
+        if self.kind == "external":
+            return "concept of a linked ontology"
         return "concept scheme" if self.kind == "scheme" else "IRI"
 
     def resolve(self, value: str, index: TermIndex | None = None) -> Node:
@@ -147,8 +198,12 @@ class Param:
             return self._resolve_term(value, index or term_index())
         if self.kind == "scheme":
             return URIRef(resolve_scheme(value, f"parameter ?{self.name}"))
+        if self.kind == "external":
+            return URIRef(resolve_external(value, f"parameter ?{self.name}"))
         if self.kind == "literal":
-            literal = Literal(value, datatype=URIRef(self.datatype))
+            with warnings.catch_warnings():  # rdflib warns on ill-typed values; we explain
+                warnings.simplefilter("ignore")
+                literal = Literal(value, datatype=URIRef(self.datatype))
             if literal.ill_typed:
                 raise InputError(
                     f"parameter ?{self.name}: `{value}` is not a valid {curie(self.datatype)}"
@@ -280,9 +335,9 @@ def parse_param(spec: str, source: str = "<query>") -> Param:
     if len(type_text) == 1 and type_text[0] in LITERAL_TYPES:
         datatype = str(LITERAL_TYPES[type_text[0]])
         return Param(kind="literal", datatype=datatype, optional=optional, **common)
-    if type_text in (["iri"], ["scheme"]):
+    if type_text in (["iri"], ["scheme"], ["external"]):
         return Param(kind=type_text[0], optional=optional, **common)
-    valid = ", ".join(["CLASS term", "CLASS level", "scheme", "iri", *LITERAL_TYPES])
+    valid = ", ".join(["CLASS term", "CLASS level", "scheme", "iri", "external", *LITERAL_TYPES])
     raise InputError(f"{source}: parameter ?{name} has unknown type `{match['type']}` ({valid})")
 
 

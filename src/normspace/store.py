@@ -316,7 +316,9 @@ class OxigraphStore:
             missing = [g for g in graphs if g not in present]
             if missing:
                 raise InputError(_missing_graphs_message(missing, present))
-        _write(out, serialise_quads(self.quads(graphs), fmt))
+        data = serialise_quads(self.quads(graphs), fmt)
+        log.info("exporting %d bytes of %s from %s", len(data), fmt, self.path or "memory")
+        _write(out, data)
 
     def dump(self) -> bytes:
         """Every quad of the store as sorted N-Quads (for comparing store states)."""
@@ -336,6 +338,7 @@ class OxigraphStore:
         """
         self._check_writable()
         update = self._replace_update(graphs, sources or {})
+        log.debug("applying one SPARQL update of %d characters to %s", len(update), self.path)
         self._update(update)
 
     def remove_graphs(self, graph_iris: Iterable[str]) -> None:
@@ -346,6 +349,7 @@ class OxigraphStore:
             _check_graph_iri(iri)
         existing = {g.value for g in self._store.named_graphs()}
         ops = [f"DROP SILENT GRAPH <{iri}>" for iri in iris if iri in existing]
+        log.info("removing %d graphs from the store at %s", len(ops), self.path)
         if iris:
             ops.append(_forget_update(iris))
         if ops:
@@ -659,13 +663,32 @@ def open_store(
         return SparqlEndpointStore(endpoint)
     if path is None:
         return OxigraphStore(None)
-    if not create and not path.exists():
-        raise InputError(
-            f"no store at {path}: load annotations first (`normspace load FILE...`) "
-            "or name another store with --store / NORMSPACE_STORE"
-        )
+    if not create and not holds_store(path):
+        check_store_folder(path)  # a file or a folder with other content says so
+        raise InputError(no_store_message(path))
     check_store_folder(path)
+    log.debug("opening the store at %s%s", path, " (read-only)" if read_only else "")
     return OxigraphStore(path, read_only=read_only and path.exists())
+
+
+def no_store_message(path: Path) -> str:
+    """Why there is no store at ``path`` and the two ways to make one.
+
+    >>> print(no_store_message(Path(".normspace")))  # doctest: +NORMALIZE_WHITESPACE
+    no store at .normspace: build one with `normspace run --store .normspace` (the main job
+    keeps the store it builds there) or `normspace load FILE... --store .normspace`; or
+    name another store with --store / NORMSPACE_STORE
+    """
+    return (
+        f"no store at {path}: build one with `normspace run --store {path}` (the main job "
+        f"keeps the store it builds there) or `normspace load FILE... --store {path}`; or "
+        "name another store with --store / NORMSPACE_STORE"
+    )
+
+
+def holds_store(path: Path) -> bool:
+    """True for a folder with an embedded store in it (not a missing or empty folder)."""
+    return is_store_folder(path) and any(path.iterdir())
 
 
 def is_store_folder(path: Path) -> bool:

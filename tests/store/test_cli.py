@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -343,3 +344,139 @@ def test_load_refuses_a_folder_that_is_not_a_store(run_cli, tmp_path):
     result = run_cli("load", CORPUS / "bai2022.yaml", "--store", tmp_path)
     assert result.exit_code == 2
     assert "is not a NormSpace store" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Behaviour shared by every command (review of issue 3)
+# ---------------------------------------------------------------------------
+
+MAIN = "import sys; from normspace.cli.main import main; sys.argv[0] = 'normspace'; main()"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("terms", "fairness"), ("query", "--list"), ("show", "norm:RLHF", "--store", "none")],
+    ids=["terms", "query-list", "show"],
+)
+def test_unwritable_output_is_an_input_error_for_every_command(run_cli, tmp_path, command):
+    target = tmp_path / "missing" / "out.txt"
+    result = run_cli(*command, "-o", target)
+    assert result.exit_code == 2
+    assert f"cannot open {target}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_quiet_and_verbose_work_before_and_after_the_command(run_cli, tmp_path, position):
+    def args(flag: str, store: Path) -> list:
+        command = ["load", CORPUS / "bai2022.yaml", "--store", store]
+        return [flag, *command] if position == "before" else [*command[:1], flag, *command[1:]]
+
+    quiet = run_cli(*args("-q", tmp_path / "q"))
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    verbose = run_cli(*args("-v", tmp_path / "v"))
+    assert verbose.exit_code == 0
+    assert "INFO normspace.pipeline: validated 1 files" in verbose.stderr
+    assert "INFO normspace.pipeline: wrote 4 graphs in one transaction" in verbose.stderr
+    assert "DEBUG" not in verbose.stderr
+    debug = run_cli(*args("-vv", tmp_path / "d"))
+    assert "DEBUG normspace.pipeline: validated " in debug.stderr
+
+
+def test_verbose_query_logs_its_timing(run_cli, loaded_store_dir):
+    result = run_cli("query", "papers", "-v", "--store", loaded_store_dir)
+    assert result.exit_code == 0
+    assert "INFO normspace.cli.query: query papers: 6 rows in " in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("terms", "-q"), ("compare", "norm:RLHF", "norm:ConstitutionalAI", "-f", "json")],
+    ids=["terms", "compare"],
+)
+def test_closing_the_pipe_early_ends_quietly(loaded_store_dir, command):
+    """`normspace terms | head -1`: the reader goes away; no error, exit 0 (pipefail-safe)."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", MAIN, *command],
+        env={**os.environ, "NORMSPACE_STORE": str(loaded_store_dir)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, stderr
+    assert stderr == ""
+
+
+@pytest.mark.parametrize("command", [("query", "papers"), ("export",), ("remove", BAI)])
+def test_missing_or_empty_store_says_how_to_build_one(run_cli, tmp_path, command):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for store in (tmp_path / "none", empty):
+        result = run_cli(*command, "--store", store)
+        assert result.exit_code == 2
+        assert f"no store at {store}: build one with `normspace run --store {store}`" in (
+            result.stderr
+        )
+        assert "normspace load FILE..." in result.stderr
+    assert not any(empty.iterdir())  # an empty folder is not turned into a store
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://doi.org/10.1007/S11023-022-09611-Z",
+        "doi:10.1007/s11023-022-09611-z",
+        "10.1007/S11023-022-09611-z",
+        "http://dx.doi.org/10.1007/s11023-022-09611-z",
+    ],
+)
+def test_remove_a_paper_by_doi_in_any_form(run_cli, store_copy, target):
+    before = graphs(store_copy)
+    result = run_cli("remove", target, "--store", store_copy)
+    assert result.exit_code == 0, result.stderr
+    assert len(graphs(store_copy)) == len(before) - 1
+
+
+@pytest.mark.parametrize("target", ["arXiv:2203.02155v2", "https://arxiv.org/pdf/2203.02155"])
+def test_remove_a_paper_by_arxiv_id(run_cli, store_copy, target):
+    before = graphs(store_copy)
+    result = run_cli("remove", target, "--store", store_copy)
+    assert result.exit_code == 0, result.stderr
+    assert len(graphs(store_copy)) == len(before) - 2  # ouyang2022 has two annotations
+
+
+def test_same_annotation_from_another_file_warns_naming_both(run_cli, store_copy, tmp_path):
+    copy = tmp_path / "bai-copy.yaml"
+    shutil.copy(CORPUS / "bai2022.yaml", copy)
+    result = run_cli("load", copy, "--store", store_copy)
+    assert result.exit_code == 0
+    assert f"{copy} replaces annotation <{BAI}>" in result.stderr
+    assert str((CORPUS / "bai2022.yaml").resolve()) in result.stderr
+    again = run_cli("load", copy, "--store", store_copy)  # same file again: no warning
+    assert "replaces annotation" not in again.stderr
+
+
+def test_invalid_query_file_error_names_the_file(run_cli, loaded_store_dir, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x ?y }\n", encoding="utf-8")
+    result = run_cli("query", bad, "--store", loaded_store_dir)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {bad}: invalid SPARQL query")
+
+
+def test_show_a_concept_scheme(run_cli, tmp_path):
+    result = run_cli("show", "norm:ValueScheme", "--json", "--store", tmp_path / "none")
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert (info["term"], info["label"], info["type"]) == (
+        "norm:ValueScheme",
+        "values",
+        "skos:ConceptScheme",
+    )
+    assert info["definition"] and "norm:Fairness (fairness)" in info["top concepts"]
+    assert info["terms"] > len(info["top concepts"])

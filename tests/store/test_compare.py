@@ -34,6 +34,14 @@ def test_every_dimension_is_a_row(query_store):
     assert table.columns[1] == f"{label} (1 paper)"
 
 
+def test_an_approach_is_not_used_together_with_itself_or_a_narrower_one(query_store):
+    """Constitutional AI counts the Collective Constitutional AI paper; neither is listed
+    as used together with it, RLAIF (tagged alongside) is."""
+    table = compare(query_store, [str(NORM.ConstitutionalAI)], False)
+    together = dict((row[0], row[1]) for row in table.rows)["other approaches used together"]
+    assert together == "norm:RLAIF (1)"
+
+
 def test_an_unused_approach_gives_an_empty_column(query_store):
     table = compare(query_store, [str(NORM.DPO)], False)
     assert table.columns[1] == "norm:DPO (0 papers)"

@@ -60,7 +60,18 @@ def test_narrow_matches_are_not_followed(bundled_store) -> None:
     assert "norm:Developers" not in {row[-3] for row in rows}
 
 
-def test_external_parameter_must_be_an_iri(bundled_store) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("not an iri", "is not a concept of the vendored import modules"),
+        ("dpv:VulnerableHumen", "did you mean `dpv:VulnerableHuman`"),
+        ("dvp:VulnerableHuman", "unknown prefix `dvp:`"),
+        ("https://example.org/Thing", "is not a concept of the vendored import modules"),
+    ],
+    ids=["not-an-iri", "misspelt", "unknown-prefix", "foreign-iri"],
+)
+def test_unknown_external_concept_is_an_input_error(bundled_store, value, expected) -> None:
+    """A typo would otherwise match nothing and read as "no paper is about this"."""
     result = CliRunner().invoke(
         cli,
         [
@@ -69,8 +80,29 @@ def test_external_parameter_must_be_an_iri(bundled_store) -> None:
             "--store",
             str(bundled_store),
             "--param",
-            "external=not an iri",
+            f"external={value}",
         ],
     )
-    assert result.exit_code == 2
-    assert "not an absolute IRI or CURIE" in result.output
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+
+
+def test_ill_typed_boolean_is_a_clean_error(bundled_store) -> None:
+    """Only NormSpace's message, not rdflib's warning about the ill-typed literal."""
+    result = CliRunner().invoke(
+        cli,
+        [
+            "query",
+            "papers-by-external-concept",
+            "--store",
+            str(bundled_store),
+            "--param",
+            "external=dpv:HumanSubject",
+            "--param",
+            "includeRelated=maybe",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "error: parameter ?includeRelated: `maybe` is not a valid xsd:boolean\n"
+    )

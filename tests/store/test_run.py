@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pyoxigraph as ox
 import pytest
 
-from normspace.pipeline import KEY_COMPARISONS, runnable_queries
+from normspace.pipeline import KEY_COMPARISONS, matrix_columns, runnable_queries
 
 from .conftest import CORPUS, QUERY_DATA, STORE_DATA
 
@@ -106,10 +108,42 @@ def test_run_input_errors_exit_2(run_cli, tmp_path, corpus, message):
 
 def test_run_on_the_bundled_corpus(run_cli, tmp_path):
     """The main job with its defaults (bundled example corpus, temporary store)."""
-    result = run_cli("-q", "run", "--out", tmp_path / "out")
+    result = run_cli("run", "-v", "--out", tmp_path / "out")
     assert result.exit_code == 0
     assert (tmp_path / "out" / "report.md").is_file()
     assert "== Alignment approaches × values (papers) ==" in result.stdout
+    # the bundled corpus uses more values than the shown matrix has columns: say so
+    note = "the full matrix is in queries/approach-value-matrix.csv"
+    assert note in result.stdout
+    assert note in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "other values" in result.stdout
+    assert "normspace run --store .normspace" in result.stderr  # how to keep the store
+    for logged in ("pipeline: validated ", "built the store", "query approach-value-matrix: "):
+        assert logged in result.stderr  # -v after the command: INFO log lines
+
+
+def test_run_says_the_matrix_is_complete_and_how_to_query_the_kept_store(fixture_run):
+    result, base = fixture_run
+    assert "All 7 values are shown." in result.stdout
+    assert "All 7 values are shown." in (base / "out" / "report.md").read_text(encoding="utf-8")
+    assert f"normspace query --list --store {base / 'store'}" in result.stderr
+
+
+def matrix_rows() -> list[tuple[str, str, int]]:
+    text = (QUERY_DATA / "expected" / "approach-value-matrix.csv").read_text(encoding="utf-8")
+    return [(a, v, int(n)) for a, v, n in csv.reader(io.StringIO(text)) if n != "papers"]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 3, 100])
+def test_matrix_columns_never_hide_an_approachs_most_frequent_value(limit):
+    rows = matrix_rows()
+    columns = matrix_columns(rows, limit)
+    for approach in {a for a, _v, _n in rows}:
+        counts = [n for a, _v, n in rows if a == approach]
+        top = {v for a, v, n in rows if a == approach and n == max(counts)}
+        assert top & set(columns), approach
+    assert len(columns) >= min(limit, len({v for _a, v, _n in rows}))
+    assert len(columns) == len(set(columns))
 
 
 def test_run_never_replaces_a_folder_that_is_not_a_store(run_cli, tmp_path):

@@ -9,12 +9,12 @@ import click
 from ..errors import InputError
 from ..pipeline import load_files
 from ..store import open_store
-from .options import store_option
+from .options import is_quiet, store_option
 
 
 def quiet() -> bool:
-    """True when the global ``-q`` flag was given."""
-    return bool(click.get_current_context().find_root().params.get("quiet"))
+    """True when ``-q`` was given (before or after the command)."""
+    return is_quiet()
 
 
 def to_stderr(text: str) -> None:

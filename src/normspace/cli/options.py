@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -59,3 +60,75 @@ def store_option(f: F) -> F:
         envvar="NORMSPACE_STORE",
         help="Folder of the embedded store.",
     )(f)
+
+
+# ---------------------------------------------------------------------------
+# Verbosity: -v/-q before or after the subcommand
+# ---------------------------------------------------------------------------
+
+#: Keys in the root context's ``meta`` where -v/-q are recorded (wherever they were given).
+_VERBOSE = "normspace.verbose"
+_QUIET = "normspace.quiet"
+
+
+class StderrHandler(logging.Handler):
+    """Log records to the *current* standard error (click's test runner swaps it per call)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # noqa: BLE001 - logging must never break a command
+            self.handleError(record)
+
+
+def set_log_level(verbose: int, quiet: bool) -> None:
+    """Log level of the ``normspace`` loggers: WARNING; -v INFO; -vv DEBUG; -q ERROR.
+
+    Other libraries' loggers stay at WARNING (ERROR with -q) so that -vv is not drowned.
+    """
+    root = logging.getLogger()
+    if not any(isinstance(h, StderrHandler) for h in root.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    levels = (logging.WARNING, logging.INFO, logging.DEBUG)
+    level = logging.ERROR if quiet else levels[min(verbose, 2)]
+    root.setLevel(logging.ERROR if quiet else logging.WARNING)
+    logging.getLogger("normspace").setLevel(level)
+
+
+def _record_verbosity(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Option callback: add this -v/-q to what the root context has seen, then apply it."""
+    meta = ctx.find_root().meta
+    if param.name == "quiet":
+        meta[_QUIET] = bool(meta.get(_QUIET)) or bool(value)
+    else:
+        meta[_VERBOSE] = int(meta.get(_VERBOSE, 0)) + int(value or 0)
+    set_log_level(int(meta.get(_VERBOSE, 0)), bool(meta.get(_QUIET)))
+
+
+def verbosity_options(f: F) -> F:
+    """``-v/--verbose`` (repeatable) and ``-q/--quiet``, accepted by the group and by every
+    command, so that ``normspace -q load ...`` and ``normspace load -q ...`` are the same."""
+    f = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_record_verbosity,
+        help="Only errors.",
+    )(f)
+    return click.option(
+        "-v",
+        "--verbose",
+        count=True,
+        expose_value=False,
+        callback=_record_verbosity,
+        help="More log output on standard error (-v info, -vv debug).",
+    )(f)
+
+
+def is_quiet() -> bool:
+    """True when -q was given, before or after the subcommand."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get(_QUIET))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 from typing import TextIO
 
 import click
 
 from ..errors import InputError
-from ..querylib import QueryLibrary, library
+from ..querylib import NamedQuery, QueryLibrary, library
 from ..results import FORMATS, Table, render
-from ..store import open_store
+from ..store import QueryResult, Store, open_store
 from .options import format_option, output_option, store_option
+
+log = logging.getLogger(__name__)
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -32,6 +36,18 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise InputError(f"--param {name} is given twice")
         values[name] = value.strip()
     return values
+
+
+def run_query(
+    named: NamedQuery, store: Store, values: dict[str, str], file: str | None
+) -> QueryResult:
+    """Run a query; a query file's errors name the file (library queries are tested)."""
+    try:
+        return named.run(store, values)
+    except InputError as exc:
+        if file is None or str(exc).startswith(file):
+            raise
+        raise InputError(f"{file}: {exc}") from exc
 
 
 def library_table(queries: QueryLibrary) -> Table:
@@ -84,7 +100,13 @@ def query(
     values = parse_params(params)
     named.bind(values)  # parameter errors before the store is opened
     with open_store(store_path, endpoint, create=False, read_only=True) as store:
-        result = named.run(store, values)
+        started = time.perf_counter()
+        result = run_query(
+            named, store, values, None if query_ref in queries.queries else query_ref
+        )
+    log.info(
+        "query %s: %d rows in %.3f s", named.name, len(result.rows), time.perf_counter() - started
+    )
     if result.boolean is not None:
         output.write(("true" if result.boolean else "false") + "\n")
         return

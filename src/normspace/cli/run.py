@@ -9,6 +9,7 @@ import click
 from ..pipeline import run_job
 from ..resources import corpus_dir
 from .load import quiet, to_stderr
+from .options import DEFAULT_STORE
 
 DEFAULT_OUT = Path("build") / "normspace"
 
@@ -57,3 +58,14 @@ def run(corpus: Path | None, store_path: Path | None, out: Path) -> None:
     if not silent:
         to_stderr(f"{result.summary.describe(str(store_path or 'a temporary store'))}")
         to_stderr(f"wrote {len(result.files)} files to {out}/ (report: {out / 'report.md'})")
+        to_stderr(next_steps(store_path))
+
+
+def next_steps(store_path: Path | None) -> str:
+    """How to query what the run built: its kept store, or how to keep one."""
+    if store_path is not None:
+        return f"query the store with: normspace query --list --store {store_path}"
+    return (
+        "the store was temporary; to keep it for `normspace query`/`compare`/`show`, run "
+        f"`normspace run --store {DEFAULT_STORE}` (the default store of those commands)"
+    )

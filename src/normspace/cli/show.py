@@ -11,10 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..errors import InputError
-from ..namespaces import NORM_IRI, curie
+from ..namespaces import NORM_IRI, curie, expand
 from ..ontology import Term, load_ontology, term_index
 from ..querylib import concept_schemes, library
-from ..store import open_store
+from ..store import holds_store, no_store_message, open_store
 from .options import output_option, store_option
 
 #: (field name, property) of the term's own annotations, in display order.
@@ -57,8 +57,8 @@ def _mappings(iri: URIRef) -> list[str]:
 
 def usage(store_path: Path, endpoint: str | None, term: Term) -> dict[str, int] | str:
     """Papers using the term directly and with narrower terms, or why it is unknown."""
-    if not endpoint and not store_path.exists():
-        return f"no store at {store_path} (load annotations to see usage)"
+    if not endpoint and not holds_store(store_path):
+        return no_store_message(store_path)
     query = library().get("term-usage")
     with open_store(store_path, endpoint, create=False, read_only=True) as store:
         rows = query.run(store, {"term": term.iri}).dicts()
@@ -99,6 +99,27 @@ def describe(term: Term, graph: Graph) -> dict[str, object]:
     return info
 
 
+def describe_scheme(iri: str, graph: Graph) -> dict[str, object]:
+    """A concept scheme: label, definition, top concepts and how many terms it has."""
+    node = URIRef(iri)
+    info: dict[str, object] = {
+        "term": curie(iri),
+        "iri": iri,
+        "label": concept_schemes()[iri],
+        "type": "skos:ConceptScheme",
+    }
+    for name, prop in FIELDS:
+        values = sorted(_text(v) for v in graph.objects(node, prop))
+        if values:
+            info[name] = values
+    tops = set(graph.objects(node, SKOS.hasTopConcept)) | set(
+        graph.subjects(SKOS.topConceptOf, node)
+    )
+    info["top concepts"] = [_with_label(str(t)) for t in sorted(tops)]
+    info["terms"] = len(term_index().in_scheme(iri))
+    return info
+
+
 def _papers(n: int) -> str:
     return f"{n} paper{'s' if n != 1 else ''}"
 
@@ -113,13 +134,18 @@ def show(
 ) -> None:
     """Show a term (CURIE, IRI or label): definition, source, scheme, broader and narrower
     terms, alternative labels, scope note, mappings, and how many papers in the store use
-    it (directly, and with its narrower terms)."""
-    term = term_index().resolve(term_ref)
-    info = describe(term, load_ontology())
-    try:
-        info["usage"] = usage(store_path, endpoint, term)
-    except InputError as exc:
-        info["usage"] = f"unavailable: {exc}"
+    it (directly, and with its narrower terms). A concept scheme (norm:ValueScheme) is
+    shown with its definition, top concepts and number of terms."""
+    scheme = expand(term_ref.strip()) or term_ref.strip()
+    if scheme in concept_schemes():
+        info = describe_scheme(scheme, load_ontology())
+    else:
+        term = term_index().resolve(term_ref)
+        info = describe(term, load_ontology())
+        try:
+            info["usage"] = usage(store_path, endpoint, term)
+        except InputError as exc:
+            info["usage"] = f"unavailable: {exc}"
     if as_json:
         json.dump(info, output, indent=2, ensure_ascii=False)
         output.write("\n")
