@@ -21,11 +21,15 @@ def bundled_store(tmp_path_factory):
     return path
 
 
-def _rows(store, *params: str) -> list[list[str]]:
+def _invoke(store, *params: str):
     args = ["query", "papers-by-external-concept", "--store", str(store), "-f", "csv"]
     for p in params:
         args += ["--param", p]
-    result = CliRunner().invoke(cli, args)
+    return CliRunner().invoke(cli, args)
+
+
+def _rows(store, *params: str) -> list[list[str]]:
+    result = _invoke(store, *params)
     assert result.exit_code == 0, result.output
     return list(csv.reader(io.StringIO(result.output)))[1:]
 
@@ -72,36 +76,14 @@ def test_narrow_matches_are_not_followed(bundled_store) -> None:
 )
 def test_unknown_external_concept_is_an_input_error(bundled_store, value, expected) -> None:
     """A typo would otherwise match nothing and read as "no paper is about this"."""
-    result = CliRunner().invoke(
-        cli,
-        [
-            "query",
-            "papers-by-external-concept",
-            "--store",
-            str(bundled_store),
-            "--param",
-            f"external={value}",
-        ],
-    )
+    result = _invoke(bundled_store, f"external={value}")
     assert result.exit_code == 2, result.output
     assert expected in result.output
 
 
 def test_ill_typed_boolean_is_a_clean_error(bundled_store) -> None:
     """Only NormSpace's message, not rdflib's warning about the ill-typed literal."""
-    result = CliRunner().invoke(
-        cli,
-        [
-            "query",
-            "papers-by-external-concept",
-            "--store",
-            str(bundled_store),
-            "--param",
-            "external=dpv:HumanSubject",
-            "--param",
-            "includeRelated=maybe",
-        ],
-    )
+    result = _invoke(bundled_store, "external=dpv:HumanSubject", "includeRelated=maybe")
     assert result.exit_code == 2, result.output
     assert result.output == (
         "error: parameter ?includeRelated: `maybe` is not a valid xsd:boolean\n"
