@@ -58,6 +58,8 @@ EXTERNAL_PREFIXES: dict[str, str] = {
 }
 
 _ALL_PREFIXES = {**PREFIXES, **EXTERNAL_PREFIXES}
+#: Longest namespace first, so that compaction picks the most specific prefix.
+_BY_LENGTH = sorted(_ALL_PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -77,7 +79,7 @@ def curie(iri: str) -> str:
     >>> curie("https://w3id.org/dpv#VulnerableHuman")
     'dpv:VulnerableHuman'
     """
-    for prefix, ns in sorted(_ALL_PREFIXES.items(), key=lambda item: -len(item[1])):
+    for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns) :]}"
     return iri

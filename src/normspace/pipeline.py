@@ -33,10 +33,10 @@ from .annotation.problems import summary_line
 from .annotation.terms import TermResolver
 from .annotation.validate import expand_paths
 from .errors import InputError, ValidationFailure
+from .imports import imports_graph, module_paths
 from .namespaces import NORM, curie
-from .ontology import load_ontology, ontology_files, parse_files
+from .ontology import load_ontology, ontology_files
 from .querylib import NamedQuery, library
-from .resources import ontology_dir
 from .results import Table, cell_text, pivot, render
 from .store import (
     IMPORTS_GRAPH,
@@ -90,13 +90,11 @@ def reference_graphs() -> list[ReferenceGraph]:
         mapping_files = []
     if mapping_files:
         graphs.append(ReferenceGraph(MAPPINGS_GRAPH, mapping_files, mapping_graph))
-    import_files = sorted((ontology_dir() / "imports").glob("*.ttl"))
+    import_files = module_paths()
     if import_files:
         # labels and hierarchies of the mapped external terms, so that queries can follow
         # a mapping into the external ontology (e.g. everything DPV files under a concept)
-        graphs.append(
-            ReferenceGraph(IMPORTS_GRAPH, import_files, lambda: parse_files(import_files))
-        )
+        graphs.append(ReferenceGraph(IMPORTS_GRAPH, import_files, imports_graph))
     return graphs
 
 
