@@ -5,9 +5,8 @@ per slot from the ontology with a skewed, Zipf-like popularity, realistic tag co
 evidence on some tags, trade-offs, assumptions, a second annotator for 10 % of the papers),
 then times, for each N:
 
-- validation with the per-file SHACL engine (``normspace validate``/``load``): on a sample
-  of files, extrapolated to the corpus (the report says so), or on every file with
-  ``--validate-all``;
+- validation with the per-file SHACL engine (``normspace validate``/``load``) on every
+  file (``--validate-sample N`` extrapolates from N files instead, and says so);
 - reading every file into RDF (YAML -> rdflib, per file);
 - the store write of ``normspace load``: one transaction with the ontology, the mappings
   and every annotation graph, into a new on-disk store;
@@ -21,6 +20,8 @@ Usage::
     python benchmarks/bench.py                 # N = 1,000 and 10,000
     python benchmarks/bench.py --sizes 1000    # one size
     python benchmarks/bench.py --with-100k     # also N = 100,000 (slow: hours)
+    python benchmarks/bench.py --validation-curve 10000 --workdir /tmp/b
+                                               # per-file validation time, file by file
 
 Results go to benchmarks/results.md (``--out``). The synthetic papers use DOIs under the
 prefix 10.5555 with titles "Synthetic benchmark paper N"; they exist only in the working
@@ -48,9 +49,9 @@ from ruamel.yaml import YAML
 from normspace.annotation import parse_file, validate_file
 from normspace.annotation.terms import TermResolver
 from normspace.errors import InputError
+from normspace.loading import build_store, reference_graphs, write_documents
 from normspace.namespaces import curie
 from normspace.ontology import SLOT_SCHEMES, term_index
-from normspace.pipeline import build_store, reference_graphs, write_documents
 from normspace.querylib import library
 from normspace.shacl import annotation_engine
 from normspace.store import OxigraphStore
@@ -243,7 +244,9 @@ def bench_size(papers: int, workdir: Path, args: argparse.Namespace) -> SizeResu
 
     engine, resolver = annotation_engine(), TermResolver()
     validate_file(files[0], engine, resolver)  # warm-up: shapes, ontology, term index
-    sample = files if args.validate_all else files[: args.validate_sample]
+    sample = (
+        files if args.validate_all or not args.validate_sample else files[: args.validate_sample]
+    )
     seconds, outcomes = timed(lambda: [validate_file(f, engine, resolver) for f in sample])
     errors = sum(1 for o in outcomes for p in o.problems if p.severity == "error")
     if len(sample) == len(files):
@@ -306,6 +309,53 @@ def bench_size(papers: int, workdir: Path, args: argparse.Namespace) -> SizeResu
         print(f"  query {query.name}: {min(runs):.3f} s, {rows:,} rows", flush=True)
     store.close()
     return result
+
+
+# ---------------------------------------------------------------------------
+# Validation curve: per-file time over a long run (is validation linear?)
+# ---------------------------------------------------------------------------
+
+
+def validation_curve(papers: int, workdir: Path, seed: int, limit: int | None) -> list[float]:
+    """Validate the synthetic corpus file by file with one engine, as ``normspace validate``
+    does (``validate_paths`` calls ``validate_file`` per file); return each file's CPU
+    seconds. Process CPU time, not wall time, so that other load on the machine does not
+    blur the trend. Writes one line per file to ``workdir/curve-<N>.tsv`` as it goes."""
+    corpus = workdir / f"corpus-{papers}"
+    files = sorted(corpus.glob("*.yaml")) if corpus.is_dir() else []
+    if len(files) < papers:
+        files = generate_corpus(corpus, papers, seed)
+    files = files[:limit] if limit else files
+    engine, resolver = annotation_engine(), TermResolver()
+    times: list[float] = []
+    with (workdir / f"curve-{papers}.tsv").open("w", encoding="utf-8") as log:
+        for i, path in enumerate(files, 1):
+            start = time.process_time()
+            validate_file(path, engine, resolver)
+            seconds = time.process_time() - start
+            times.append(seconds)
+            log.write(f"{i}\t{seconds * 1000:.2f}\n")
+            if i % 500 == 0:
+                log.flush()
+                recent = times[-100:]
+                print(f"  file {i:,}: {sum(recent) / len(recent) * 1000:.1f} ms/file", flush=True)
+    return times
+
+
+def window_ms(times: list[float], first: int, last: int) -> float | None:
+    """Mean milliseconds per file over files ``first``..``last`` (1-based, inclusive)."""
+    window = times[first - 1 : last]
+    return sum(window) / len(window) * 1000 if window else None
+
+
+def curve_summary(times: list[float]) -> str:
+    """One Markdown line: per-file means at ~1k and ~10k and the total."""
+    parts = [f"{len(times):,} files, total CPU {sum(times):.1f} s"]
+    for first, last in ((1, 100), (900, 1100), (1900, 2000), (4900, 5100), (9900, 10000)):
+        mean = window_ms(times, first, last)
+        if mean is not None and len(times) >= last:
+            parts.append(f"files {first:,}-{last:,}: {mean:.1f} ms/file")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------------------
@@ -378,13 +428,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--with-100k", action="store_true", help="also N = 100,000")
-    parser.add_argument("--validate-sample", type=int, default=1000)
-    parser.add_argument("--validate-all", action="store_true")
+    parser.add_argument(
+        "--validate-sample",
+        type=int,
+        default=None,
+        help="validate only the first N files and extrapolate (default: every file; "
+        "extrapolating hid that validation was quadratic)",
+    )
+    parser.add_argument("--validate-all", action="store_true", help="(the default)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--validation-curve",
+        type=int,
+        metavar="N",
+        help="only validate N synthetic papers file by file and print per-file CPU time "
+        "at ~1k and ~10k files (nothing is written to --out)",
+    )
+    parser.add_argument("--curve-limit", type=int, help="stop the curve after this many files")
     args = parser.parse_args(argv)
+    if args.validation_curve:
+        workdir = args.workdir or Path(tempfile.mkdtemp(prefix="normspace-bench-"))
+        workdir.mkdir(parents=True, exist_ok=True)
+        times = validation_curve(args.validation_curve, workdir, args.seed, args.curve_limit)
+        print(curve_summary(times))
+        return 0
     sizes = [*args.sizes, *([100_000] if args.with_100k else [])]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="normspace-bench-"))
     start = time.perf_counter()

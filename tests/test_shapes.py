@@ -113,6 +113,63 @@ def test_one_file_does_not_leak_into_the_next(annotation_engine) -> None:
     assert annotation_engine.validate(valid).results == []
 
 
+def _memory_index_entries(graph: Graph) -> dict[str, int]:
+    """Entries at every level of the three indexes of rdflib's ``Memory`` store."""
+    store = graph.store
+    return {
+        name: sum(1 + len(inner) for inner in getattr(store, f"_Memory__{name}").values())
+        for name in ("spo", "pos", "osp")
+    }
+
+
+def _renamed(graph: Graph, n: int) -> Graph:
+    """A copy of ``graph`` with every IRI and literal made unique to ``n``, as the triples
+    of a different file would be."""
+    def rename(term):
+        if isinstance(term, URIRef) and "example" in term:
+            return URIRef(f"{term}-{n}")
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return Literal(f"{term} {n}", lang=term.language, datatype=term.datatype)
+        return term
+
+    copy = Graph()
+    copy += ((rename(s), p, rename(o)) for s, p, o in graph)
+    return copy
+
+
+def test_working_graph_does_not_grow_with_the_files_validated() -> None:
+    """Regression (issue 7, quadratic validation): removing a file's triples from rdflib's
+    Memory store left empty index entries behind (~71 KB a file) that pySHACL's lookups
+    walked, so time per file grew with every file validated. After validating many
+    distinct files the working graph's indexes must be exactly as big as before."""
+    from normspace.ontology import load_ontology
+    from normspace.shacl import PyShaclEngine, term_typing_triples
+
+    engine = PyShaclEngine(load_shapes(ANNOTATION_SHAPES), term_typing_triples(load_ontology()))
+    data = Graph().parse(CASES_DIR / "annotation-valid-full" / "data.ttl")
+    before = _memory_index_entries(engine._working)
+    for n in range(20):
+        engine.validate(_renamed(data, n))
+    assert _memory_index_entries(engine._working) == before
+    assert len(engine._working) == len(term_typing_triples(load_ontology()))
+
+
+def test_pruning_keeps_results_identical_to_a_fresh_graph() -> None:
+    """Pruning the indexes must not change what the shapes see: the results for a file
+    are those of an engine that never validated anything before."""
+    from normspace.ontology import load_ontology
+    from normspace.shacl import PyShaclEngine, term_typing_triples
+
+    def engine() -> PyShaclEngine:
+        return PyShaclEngine(load_shapes(ANNOTATION_SHAPES), term_typing_triples(load_ontology()))
+
+    reused = engine()
+    cases = [c for c in CASES if c.name.startswith(("annotation", "slots", "paper"))]
+    for case in cases * 2:
+        data = Graph().parse(case / "data.ttl")
+        assert reused.validate(data).results == engine().validate(data).results, case.name
+
+
 def test_report_graph_is_a_shacl_report(annotation_engine) -> None:
     data = Graph().parse(CASES_DIR / "paper-missing-title" / "data.ttl")
     report = annotation_engine.validate(data)

@@ -1,10 +1,26 @@
 """NormSpace: an ontology and knowledge-graph toolkit for the normative space of AI alignment."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("normspace")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+from functools import cache
 
 __all__ = ["__version__"]
+
+
+@cache
+def _version() -> str:
+    """The installed distribution's version, read on first use: importing
+    ``importlib.metadata`` costs tens of milliseconds that most imports do not need."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("normspace")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> str:
+    """``normspace.__version__``, computed lazily (PEP 562)."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

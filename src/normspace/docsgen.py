@@ -20,6 +20,7 @@ import contextlib
 import html
 import io
 import logging
+import re
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from .errors import InputError
 from .imports import external_terms
 from .mappings import mapping_stats, read_mapping_sets
 from .metadata import coverage, metadata_checks, metadata_table
-from .namespaces import NORM_IRI, PREFIXES, SH, curie
+from .namespaces import NORM_IRI, ONTOLOGY_IRI, PREFIXES, SH, curie
 from .ontology import DIMENSIONS, SUPPORTING_SCHEMES, ontology_files, parse_files
 from .resources import shapes_dir
 
@@ -98,11 +99,21 @@ def _link(iri: str) -> str:
 
 
 def ontology_page(ontology: Graph) -> tuple[str, list[str]]:
-    """pyLODE's OntPub HTML of ``ontology`` and any warning it emitted."""
+    """pyLODE's OntPub HTML of ``ontology`` and any warning it emitted.
+
+    pyLODE documents "the" ontology it finds as any ``owl:Ontology`` *or*
+    ``skos:ConceptScheme``: given NormSpace's 18 schemes it titled the page with all their
+    titles run together and gave the last scheme's IRI. The schemes have their own taxonomy
+    pages, so pyLODE gets the ontology without their scheme typing, and the page's title
+    and IRI are checked afterwards (a mismatch is a warning, never a silent wrong page).
+    """
     from pylode import OntPub
 
     graph = Graph()
-    graph += ontology
+    for triple in ontology:
+        if triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme:
+            continue
+        graph.add(triple)
     captured = io.StringIO()
     with (
         warnings.catch_warnings(record=True) as caught,
@@ -115,7 +126,33 @@ def ontology_page(ontology: Graph) -> tuple[str, list[str]]:
         f"pyLODE: {w.message}" for w in caught if not issubclass(w.category, ResourceWarning)
     ]
     problems += [f"pyLODE: {line}" for line in captured.getvalue().splitlines() if line.strip()]
-    return text, problems
+    return text, problems + page_identity_warnings(text, ontology)
+
+
+_HTML_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_METADATA_IRI = re.compile(r"<strong>IRI</strong>\s*</dt>\s*<dd>\s*<code>(.*?)</code>", re.S)
+
+
+def page_identity_warnings(page: str, ontology: Graph) -> list[str]:
+    """Warnings when the ontology page is not titled and identified as the ontology."""
+    header = URIRef(ONTOLOGY_IRI)
+    expected = _first(ontology, header, DCTERMS.title)
+    title = _HTML_TITLE.search(page)
+    iri = _METADATA_IRI.search(page)
+    found_title = html.unescape(title.group(1)).strip() if title else None
+    found_iri = html.unescape(iri.group(1)).strip() if iri else None
+    problems = []
+    if found_title != expected:
+        problems.append(
+            f"ontology.html is titled {found_title!r}, not the ontology's dcterms:title "
+            f"{expected!r} (pyLODE documented another resource)"
+        )
+    if found_iri != ONTOLOGY_IRI:
+        problems.append(
+            f"ontology.html gives the IRI <{found_iri}>, not the ontology's <{ONTOLOGY_IRI}> "
+            "(pyLODE documented another resource)"
+        )
+    return problems
 
 
 def metadata_warnings(ontology: Graph) -> list[str]:

@@ -35,7 +35,7 @@ from ruamel.yaml.error import YAMLError
 
 from .errors import InputError
 from .mappings import ExternalTerm, MappingSet, read_mapping_sets
-from .resources import _CHECKOUT_ROOT, ontology_dir
+from .resources import ontology_dir, project
 
 IMPORTS_BASE = "https://w3id.org/normspace/imports/"
 SW = "http://www.w3.org/2003/06/sw-vocab-status/ns#"
@@ -201,7 +201,9 @@ def default_source_dirs() -> list[Path]:
     """Where full copies are looked for: $NORMSPACE_EXTERNAL_ONTOLOGIES, then the shared copy
     next to the checkout (``../shared/ontologies``), which is where CI lays it."""
     dirs = [Path(p) for p in os.environ.get(ENV_SOURCE_DIRS, "").split(os.pathsep) if p]
-    dirs.append(_CHECKOUT_ROOT.parent / "shared" / "ontologies")
+    checkout = project().checkout
+    if checkout is not None:
+        dirs.append(checkout.parent / "shared" / "ontologies")
     return dirs
 
 

@@ -15,6 +15,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import curies
@@ -24,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .annotation.problems import WARNING, Problem
+from .diagnostics import suggest
 from .errors import InputError
 from .namespaces import NORM_IRI, ONTOLOGY_IRI, bind_prefixes
 from .resources import resource_dir
@@ -146,11 +148,27 @@ class MappingSet:
         return self.path.name if self.path else str(self.metadata.get("mapping_set_id", "?"))
 
     def converter(self) -> curies.Converter:
-        return curies.Converter.from_prefix_map({**BUILTIN_PREFIXES, **self.curie_map})
+        """The CURIE converter of this set's ``curie_map`` (plus the built-in prefixes).
+
+        Built once per distinct prefix map: building one validates every prefix and IRI,
+        and validation expands eight CURIEs a row (it was rebuilt 1,176 times for 147
+        mappings, 90 % of the time of ``normspace mappings validate``). Keyed by the map's
+        contents, so a set whose metadata is edited gets a converter for the new map.
+        """
+        items = {**BUILTIN_PREFIXES, **self.curie_map}
+        try:
+            return _converter(tuple(sorted(items.items())))
+        except TypeError:  # an unhashable value in a malformed curie_map: build uncached
+            return curies.Converter.from_prefix_map(items)
 
     def expand(self, value: str) -> str | None:
         """The IRI of a CURIE of this set, or None if its prefix is not declared."""
         return self.converter().expand(value)
+
+
+@lru_cache(maxsize=64)
+def _converter(prefix_map: tuple[tuple[str, str], ...]) -> curies.Converter:
+    return curies.Converter.from_prefix_map(dict(prefix_map))
 
 
 # ---------------------------------------------------------------------------
@@ -476,9 +494,7 @@ def _check_mapping(
 
 def _check_subject(ms: MappingSet, m: Mapping, iri: str, labels: dict[str, str]) -> list[Problem]:
     if iri not in labels:
-        from difflib import get_close_matches
-
-        close = get_close_matches(m.subject_id, [_norm_curie(i) for i in labels], n=1)
+        close = suggest(m.subject_id, [_norm_curie(i) for i in labels], n=1)
         return [
             _problem(
                 ms,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from .diagnostics import Finding, Severity
 from .namespaces import NORM_IRI, ONTOLOGY_IRI, VANN
-from .qc import Finding
 
 #: Header fields FOOPS! checks, with the property that carries each.
 HEADER_FIELDS: tuple[tuple[str, URIRef], ...] = (
@@ -149,7 +149,7 @@ def metadata_findings(ontology: Graph) -> list[Finding]:
         findings.append(
             Finding(
                 rule="metadata-term-coverage",
-                severity="ERROR",
+                severity=Severity.ERROR.qc,
                 entity=iri,
                 message=f"no English label; {cov.labelled} of {cov.terms} terms "
                 f"({cov.label_share:.1%}) have one",
@@ -159,7 +159,7 @@ def metadata_findings(ontology: Graph) -> list[Finding]:
         findings.append(
             Finding(
                 rule="metadata-term-coverage",
-                severity="ERROR",
+                severity=Severity.ERROR.qc,
                 entity=iri,
                 message=f"no definition; {cov.defined} of {cov.terms} terms "
                 f"({cov.definition_share:.1%}) have one",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
+from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, Location, UnknownTermError
 from .namespaces import NORM, bind_prefixes, curie, expand
@@ -35,8 +36,39 @@ def parse_files(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several unrelated exception types
-            raise InputError(f"{path}: cannot parse Turtle: {exc}") from exc
+            raise InputError(turtle_error(path, exc)) from exc
     return graph
+
+
+def turtle_error(path: Path | str, exc: Exception) -> str:
+    """One line naming file, line and cause of a Turtle parse failure.
+
+    rdflib's own message spans three lines and quotes the input as Python bytes
+    (``b'...'``); users need ``file:line: what is wrong``.
+
+    >>> from rdflib.plugins.parsers.notation3 import BadSyntax
+    >>> turtle_error("t.ttl", BadSyntax("", 4, "x", 0, "expected '.'"))
+    "t.ttl:5: cannot parse Turtle: expected '.' (is a '.' or ';' missing at the end of \
+the statement before?)"
+    """
+    if isinstance(exc, BadSyntax):
+        why = exc._why  # the reason without rdflib's quoted context
+        hint = (
+            " (is a '.' or ';' missing at the end of the statement before?)"
+            if "expected '.'" in why
+            else ""
+        )
+        return f"{path}:{exc.lines + 1}: cannot parse Turtle: {why}{hint}"
+    if isinstance(exc, UnicodeDecodeError):
+        line = ""
+        if isinstance(exc.object, bytes | bytearray):
+            newlines = exc.object[: exc.start].count(b"\n")
+            line = f":{newlines + 1}"
+        return (
+            f"{path}{line}: cannot parse Turtle: byte 0x{exc.object[exc.start]:02x} is not "
+            "UTF-8 (Turtle files must be UTF-8 encoded; re-save the file as UTF-8)"
+        )
+    return f"{path}: cannot parse Turtle: {' '.join(str(exc).split())}"
 
 
 @cache

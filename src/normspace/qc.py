@@ -26,11 +26,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from .diagnostics import QC_SEVERITIES, SHACL_TO_QC, Finding, Severity, finding_sort_key
 from .errors import InputError
+from .metadata import metadata_checks
 from .namespaces import NORM_IRI, ONTOLOGY_IRI, PREFIXES, curie
 from .ontology import ontology_files, parse_files
 from .reasoning import check_consistency
@@ -44,47 +47,16 @@ from .shacl import (
     load_shapes,
     meta_validate_shapes,
 )
+from .store import from_oxigraph, to_oxigraph
 
 QC_IRI = "https://w3id.org/normspace/qc#"
 USAGE_GRAPH = URIRef(QC_IRI + "usage")
 MENTIONED_IN = URIRef(QC_IRI + "mentionedIn")
 
 #: QC severities, most severe first.
-SEVERITIES = ("ERROR", "WARN", "INFO")
+SEVERITIES = QC_SEVERITIES
 
 _HEADER = re.compile(r"^#\s*(title|description|severity|message)\s*:\s*(.*?)\s*$")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found by a check: a QC rule, a SHACL shape, the reasoner or a parser."""
-
-    rule: str
-    severity: str
-    entity: str
-    message: str
-    property: str | None = None
-    value: str | None = None
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "entity": self.entity,
-            "property": self.property,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-def finding_sort_key(finding: Finding) -> tuple:
-    return (
-        SEVERITIES.index(finding.severity),
-        finding.rule,
-        finding.entity,
-        finding.property or "",
-        finding.value or "",
-    )
 
 
 @dataclass(frozen=True)
@@ -103,14 +75,14 @@ class QcRule:
     def query(self) -> Query:
         return _prepare(self.query_text)
 
-    def run(self, data: Dataset) -> list[Finding]:
+    def run(self, data: ox.Store | Dataset) -> list[Finding]:
+        """The rule's findings on ``data``: an Oxigraph store (what ``check`` uses) or an
+        rdflib dataset (kept to compare both engines in the tests)."""
+        rows = _ox_rows(data, self.query_text) if isinstance(data, ox.Store) else _rows(data, self)
         findings = []
-        for row in _query(data, self.query):
-            entity = row.get("entity")  # type: ignore[union-attr]
+        for entity, prop, value in rows:
             if entity is None:
                 continue
-            prop = row.get("property")  # type: ignore[union-attr]
-            value = row.get("value")  # type: ignore[union-attr]
             findings.append(
                 Finding(
                     rule=self.name,
@@ -146,12 +118,40 @@ def _query(data: Dataset, query: Query):
         return list(data.query(query))
 
 
+def _rows(data: Dataset, rule: QcRule) -> Iterator[tuple]:
+    for row in _query(data, rule.query):
+        yield row.get("entity"), row.get("property"), row.get("value")  # type: ignore[union-attr]
+
+
+def _ox_rows(store: ox.Store, text: str) -> Iterator[tuple]:
+    """``(entity, property, value)`` of each solution, as rdflib terms (``None`` if unbound
+    or not selected), so that messages render the same as with rdflib."""
+    solutions = store.query(text)
+    selected = {v.value for v in solutions.variables}
+    names = [n if n in selected else None for n in ("entity", "property", "value")]
+    for solution in solutions:
+        yield tuple(from_oxigraph(solution[n]) if n else None for n in names)
+
+
 def _show(term) -> str:
     if term is None:
         return ""
     if isinstance(term, Literal):
         return str(term)
     return curie(str(term))
+
+
+def sparql_error(path: Path | str, exc: Exception) -> str:
+    """One line ``file:line: not valid SPARQL: reason (column N)`` for a parse failure.
+
+    >>> from pyparsing import ParseException
+    >>> sparql_error("r.rq", ParseException("SELECT ?x WHERE { ?x a }", 23, "Expected '}'"))
+    "r.rq:1: not valid SPARQL: Expected '}' (column 24)"
+    """
+    lineno, col, msg = (getattr(exc, name, None) for name in ("lineno", "col", "msg"))
+    if isinstance(lineno, int) and msg:
+        return f"{path}:{lineno}: not valid SPARQL: {msg} (column {col})"
+    return f"{path}: not valid SPARQL: {' '.join(str(exc).split())}"
 
 
 def parse_rule(path: Path) -> QcRule:
@@ -173,11 +173,10 @@ def parse_rule(path: Path) -> QcRule:
             f"{path}: QC rule header lacks {', '.join('# ' + m + ':' for m in missing)} "
             "(expected comment lines '# title:', '# description:', '# severity: ERROR|WARN|INFO')"
         )
-    severity = header["severity"].upper()
-    if severity not in SEVERITIES:
-        raise InputError(
-            f"{path}: severity `{header['severity']}` is not one of {', '.join(SEVERITIES)}"
-        )
+    try:
+        severity = Severity.from_qc(header["severity"]).qc
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
     rule = QcRule(
         name=path.stem,
         title=header["title"],
@@ -190,7 +189,7 @@ def parse_rule(path: Path) -> QcRule:
     try:
         query = rule.query
     except Exception as exc:  # pyparsing and rdflib raise several exception types
-        raise InputError(f"{path}: not valid SPARQL: {exc}") from exc
+        raise InputError(sparql_error(path, exc)) from exc
     if query.algebra.name != "SelectQuery" or "entity" not in {
         str(v) for v in query.algebra.get("PV", ())
     }:
@@ -263,12 +262,47 @@ def qc_dataset(ontology: Graph, usage: UsageIndex | None = None) -> Dataset:
     return data
 
 
+def qc_store(ontology: Graph, usage: UsageIndex | None = None) -> ox.Store:
+    """The same data as :func:`qc_dataset` in an in-memory Oxigraph store.
+
+    The rules run here: Oxigraph evaluates the 24 bundled rules on the ontology in ~0.04 s
+    where rdflib's SPARQL engine took ~2.6 s (more under load).
+    """
+    store = ox.Store()
+    bnodes: dict[BNode, ox.BlankNode] = {}
+    default = ox.DefaultGraph()
+    quads = [
+        ox.Quad(to_oxigraph(s, bnodes), to_oxigraph(p), to_oxigraph(o, bnodes), default)
+        for s, p, o in ontology
+    ]
+    if usage is not None:
+        graph = ox.NamedNode(str(USAGE_GRAPH))
+        quads.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            for s, p, o in usage.triples()
+        )
+    store.extend(quads)
+    return store
+
+
 def run_rules(
-    ontology: Graph, rules: Sequence[QcRule] | None = None, usage: UsageIndex | None = None
+    ontology: Graph,
+    rules: Sequence[QcRule] | None = None,
+    usage: UsageIndex | None = None,
+    engine: str = "oxigraph",
 ) -> list[Finding]:
-    """Run ``rules`` (default: all bundled rules) over ``ontology``; findings sorted."""
+    """Run ``rules`` (default: all bundled rules) over ``ontology``; findings sorted.
+
+    ``engine="rdflib"`` runs them with rdflib instead, for tests that check both engines
+    agree.
+    """
     rules = load_rules() if rules is None else rules
-    data = qc_dataset(ontology, usage)
+    if engine == "oxigraph":
+        data: ox.Store | Dataset = qc_store(ontology, usage)
+    elif engine == "rdflib":
+        data = qc_dataset(ontology, usage)
+    else:
+        raise ValueError(f"engine {engine!r} is not 'oxigraph' or 'rdflib'")
     findings = [finding for rule in rules for finding in rule.run(data)]
     return sorted(findings, key=finding_sort_key)
 
@@ -278,7 +312,7 @@ def run_rules(
 # ---------------------------------------------------------------------------
 
 #: SHACL severities mapped to QC severities.
-SHACL_SEVERITY = {"Violation": "ERROR", "Warning": "WARN", "Info": "INFO"}
+SHACL_SEVERITY = SHACL_TO_QC
 
 
 @dataclass
@@ -289,12 +323,14 @@ class CheckReport:
     files: list[Path]
     stats: dict[str, object] = field(default_factory=dict)
 
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+    def count(self, severity: str | Severity) -> int:
+        """Findings of one severity (QC spelling ``ERROR`` or a :class:`Severity`)."""
+        wanted = Severity.parse(severity)
+        return sum(1 for f in self.findings if f.level is wanted)
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.count("ERROR") else 0
+        return 1 if self.count(Severity.ERROR) else 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -342,7 +378,7 @@ def check_library_queries(directory: Path, usage: UsageIndex) -> list[Finding]:
                     rule="sparql-syntax",
                     severity="ERROR",
                     entity=str(path.relative_to(directory.parent)),
-                    message=f"{path.name} is not valid SPARQL: {exc}",
+                    message=sparql_error(path.name, exc),
                 )
             )
             continue
@@ -389,7 +425,7 @@ def shape_findings(report: ShaclReport) -> list[Finding]:
         findings.append(
             Finding(
                 rule="nsh:" + shape[len(NSH_IRI) :] if shape.startswith(NSH_IRI) else shape,
-                severity=SHACL_SEVERITY.get(result.severity, "ERROR"),
+                severity=Severity.from_shacl(result.severity).qc,
                 entity=str(result.focus),
                 property=result.path,
                 value=str(result.value) if result.value is not None else None,
@@ -477,8 +513,6 @@ def run_check(
 
 def _metadata_checklist(ontology: Graph) -> list[dict[str, object]]:
     """The FOOPS!-style checklist; its failures are already findings of the SPARQL rules."""
-    from .metadata import metadata_checks  # metadata imports Finding from this module
-
     return [
         {"check": c.name, "passed": c.passed, "detail": c.detail} for c in metadata_checks(ontology)
     ]

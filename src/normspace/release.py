@@ -20,19 +20,24 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 from rdflib.plugins.serializers.nt import _nt_row
 
+from .annotation.schema import schema_text
 from .canonical import canonical_turtle
 from .errors import InputError, ValidationFailure
 from .imports import imports_dir
+from .jsonldcontext import bundled_context_text
 from .mappings import format_sssom, mapping_graph, read_mapping_sets, with_version
 from .namespaces import NORM_IRI, ONTOLOGY_IRI, PREFIXES, bind_prefixes, curie
-from .ontology import ontology_files, parse_files
-from .resources import _CHECKOUT_ROOT, corpus_dir, queries_dir, resource_dir, shapes_dir
+from .ontology import TermIndex, ontology_files, parse_files
+from .releasediff import diff_markdown, previous_snapshot, read_terms, term_table
+from .resources import corpus_dir, queries_dir, resource_dir, shapes_dir
+from .versioning import Version, ontology_version
 
 SHAPES_IRI = "https://w3id.org/normspace/shapes"
-CONTEXT_IRI = "https://w3id.org/normspace/context.jsonld"
+#: The annotation JSON Schema, generated from the slot table and the released ontology.
+SCHEMA_FILE = "annotation.schema.json"
 
 #: Artefact file names, in the order the release manifest lists them.
 ARTEFACTS = {
@@ -47,53 +52,6 @@ ARTEFACTS = {
     "terms": "terms.tsv",
     "notes": "release-notes.md",
 }
-
-
-# ---------------------------------------------------------------------------
-# Version
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Version:
-    """The release identity, read from the ontology header (the single source)."""
-
-    info: str
-    iri: str
-    modified: str | None = None
-
-    @property
-    def key(self) -> tuple[int, ...]:
-        return version_key(self.info)
-
-
-def version_key(text: str) -> tuple[int, ...]:
-    """Sort key of a dotted version; non-numeric parts sort as 0.
-
-    >>> sorted(["0.10.0", "0.2.0", "0.9.1"], key=version_key)
-    ['0.2.0', '0.9.1', '0.10.0']
-    """
-    return tuple(int(p) if p.isdigit() else 0 for p in re.split(r"[.\-+]", text))
-
-
-def ontology_version(ontology: Graph) -> Version:
-    header = URIRef(ONTOLOGY_IRI)
-    info = ontology.value(header, OWL.versionInfo)
-    iri = ontology.value(header, OWL.versionIRI)
-    if info is None or iri is None:
-        raise InputError(
-            f"the ontology header <{ONTOLOGY_IRI}> needs owl:versionInfo and owl:versionIRI "
-            "to be released"
-        )
-    if str(iri) == ONTOLOGY_IRI:
-        raise InputError("owl:versionIRI must differ from the ontology IRI")
-    if not str(iri).endswith(str(info)):
-        raise InputError(
-            f"owl:versionIRI <{iri}> does not end with owl:versionInfo {str(info)!r}; "
-            "update both together"
-        )
-    modified = ontology.value(header, DCTERMS.modified)
-    return Version(str(info), str(iri), str(modified) if modified is not None else None)
 
 
 def header_triples(version: Version) -> Graph:
@@ -313,62 +271,6 @@ def shapes_graph(version: Version, folder: Path | None = None) -> Graph:
     return graph
 
 
-#: Short names for the reused vocabulary of the annotation model (see docs/design.md).
-REUSED_TERMS: dict[str, object] = {
-    "id": "@id",
-    "type": "@type",
-    "title": "dcterms:title",
-    "description": "dcterms:description",
-    "created": {"@id": "dcterms:created", "@type": "xsd:date"},
-    "publicationYear": {"@id": "fabio:hasPublicationYear", "@type": "xsd:gYear"},
-    "doi": "prism:doi",
-    "venue": "prism:publicationName",
-    "author": {"@id": "schema:author"},
-    "name": "schema:name",
-    "position": {"@id": "schema:position", "@type": "xsd:integer"},
-    "attributedTo": {"@id": "prov:wasAttributedTo", "@type": "@id"},
-}
-
-
-def jsonld_context(ontology: Graph, version: Version) -> dict[str, object]:
-    """A JSON-LD context for annotation data, generated from the annotation model.
-
-    Every NormSpace class and property gets a short term; object properties take IRIs
-    (CURIEs such as ``norm:RLHF`` work because the prefixes are in the context);
-    datatype properties carry their declared range. The document also names the
-    ontology and release it was generated from (entries outside ``@context`` are
-    ignored by JSON-LD processors).
-    """
-    context: dict[str, object] = {"@version": 1.1}
-    context.update({p: ns for p, ns in sorted(PREFIXES.items())})
-    terms: dict[str, object] = {}
-    for cls in sorted(ontology.subjects(RDF.type, OWL.Class)):
-        if str(cls).startswith(NORM_IRI):
-            terms[str(cls)[len(NORM_IRI) :]] = f"norm:{str(cls)[len(NORM_IRI) :]}"
-    for prop in sorted(ontology.subjects(RDF.type, OWL.ObjectProperty)):
-        if str(prop).startswith(NORM_IRI):
-            name = str(prop)[len(NORM_IRI) :]
-            terms[name] = {"@id": f"norm:{name}", "@type": "@id"}
-    for prop in sorted(ontology.subjects(RDF.type, OWL.DatatypeProperty)):
-        if str(prop).startswith(NORM_IRI):
-            name = str(prop)[len(NORM_IRI) :]
-            rng = ontology.value(prop, RDFS.range)
-            entry: dict[str, str] = {"@id": f"norm:{name}"}
-            if rng is not None and rng != XSD.string:
-                entry["@type"] = f"xsd:{str(rng)[len(str(XSD)) :]}"
-            terms[name] = entry
-    clash = sorted(set(terms) & set(REUSED_TERMS))
-    if clash:
-        raise InputError(f"JSON-LD context terms defined twice: {', '.join(clash)}")
-    context.update(dict(sorted({**terms, **REUSED_TERMS}.items())))
-    return {
-        "@context": context,
-        "dcterms:isPartOf": ONTOLOGY_IRI,
-        "owl:versionIRI": version.iri,
-        "owl:versionInfo": version.info,
-    }
-
-
 # ---------------------------------------------------------------------------
 # Deprecation hygiene
 # ---------------------------------------------------------------------------
@@ -534,6 +436,19 @@ def default_out(version: Version) -> Path:
     return Path("build") / "release" / version.info
 
 
+def _check_release_folder(out: Path) -> None:
+    """Refuse to write a release over a folder that holds something else: a release folder
+    is published as a whole, so unrelated files would be published with it. An earlier
+    release (it has ``SHA256SUMS``) is rebuilt in place."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"release folder {out} is a file; give a folder (-o)")
+    if out.is_dir() and any(out.iterdir()) and not (out / "SHA256SUMS").is_file():
+        raise InputError(
+            f"release folder {out} is not empty and holds no earlier release (no SHA256SUMS); "
+            "give a new or empty folder (-o), so that nothing else is published with it"
+        )
+
+
 def build_release(
     out: Path | None = None,
     ontology_paths: Sequence[Path] | None = None,
@@ -546,8 +461,6 @@ def build_release(
     Fails with :class:`ValidationFailure` if a deprecated term is still used in the
     shapes, queries or corpus, so that no release ships a stale reference.
     """
-    from .releasediff import diff_markdown, previous_snapshot, read_terms, term_table
-
     ontology = parse_files(ontology_paths or ontology_files())
     version = ontology_version(ontology)
     if check_deprecated:
@@ -557,6 +470,7 @@ def build_release(
                 "cannot release while deprecated terms are in use: " + "; ".join(map(str, uses))
             )
     out = out or default_out(version)
+    _check_release_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     sets = read_mapping_sets()
     mappings = mapping_graph(sets, version.info)
@@ -575,17 +489,15 @@ def build_release(
     emit(ARTEFACTS["shapes"], write_turtle(shapes_graph(version)))
     mappings += header_triples(version)
     emit(ARTEFACTS["mappings"], write_turtle(mappings))
-    emit(ARTEFACTS["context"], json.dumps(jsonld_context(ontology, version), indent=2) + "\n")
+    emit(ARTEFACTS["context"], bundled_context_text())  # the one context, as bundled
     (out / "mappings").mkdir(exist_ok=True)
     for ms in sets:
         emit(f"mappings/{ms.name}", format_sssom(with_version(ms, version.info)))
-    for folder, pattern, target in (
-        (imports_dir(), "*.ttl", "imports"),
-        (_CHECKOUT_ROOT / "docs" / "schema", "*.json", "schema"),
-    ):
-        for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
-            (out / target).mkdir(exist_ok=True)
-            emit(f"{target}/{path.name}", path.read_text(encoding="utf-8"))
+    for path in sorted(imports_dir().glob("*.ttl")) if imports_dir().is_dir() else []:
+        (out / "imports").mkdir(exist_ok=True)
+        emit(f"imports/{path.name}", path.read_text(encoding="utf-8"))
+    (out / "schema").mkdir(exist_ok=True)
+    emit(f"schema/{SCHEMA_FILE}", schema_text(TermIndex.from_graph(ontology)))
     if w3id_base:
         (out / "w3id" / W3ID_PATH).mkdir(parents=True, exist_ok=True)
         emit(f"w3id/{W3ID_PATH}/.htaccess", w3id_htaccess(w3id_base, version))

@@ -12,17 +12,14 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from .errors import InputError
 from .namespaces import NORM_IRI, curie
-from .resources import _CHECKOUT_ROOT
-
-if TYPE_CHECKING:
-    from .release import Version
+from .resources import project
+from .versioning import Version, version_key
 
 COLUMNS = ("iri", "kind", "label", "definition", "deprecated", "replaced_by")
 
@@ -46,8 +43,10 @@ class TermRow:
     replaced_by: str = ""
 
 
-def releases_dir() -> Path:
-    return _CHECKOUT_ROOT / "docs" / "releases"
+def releases_dir() -> Path | None:
+    """Where the term lists of past releases are recorded: ``docs/releases/`` of the source
+    checkout (``None`` for an installed package, which has no history to compare with)."""
+    return project().checkout_path("docs", "releases")
 
 
 def _one_line(value: object) -> str:
@@ -134,9 +133,9 @@ def snapshot_version(path: Path) -> str:
 
 def previous_snapshot(current: str, folder: Path | None = None) -> Path | None:
     """The recorded term list of the newest release older than ``current``, if any."""
-    from .release import version_key
-
     folder = folder or releases_dir()
+    if folder is None:
+        return None
     older = [
         p
         for p in folder.glob("*-terms.tsv")
@@ -146,7 +145,13 @@ def previous_snapshot(current: str, folder: Path | None = None) -> Path | None:
 
 
 def record_snapshot(terms_tsv: str, version: str, folder: Path | None = None) -> Path:
+    """Keep this release's term list as the baseline of the next release's notes."""
     folder = folder or releases_dir()
+    if folder is None:
+        raise InputError(
+            "--record keeps the term list in docs/releases/ of a source checkout, and "
+            "NormSpace runs from an installed package; run the release from a checkout"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{version}-terms.tsv"
     path.write_text(terms_tsv, encoding="utf-8", newline="\n")

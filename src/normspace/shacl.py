@@ -27,10 +27,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.stores.memory import Memory
 
+from .diagnostics import SHACL_SEVERITIES, Severity
 from .errors import InputError
 from .namespaces import SH, curie
-from .ontology import load_ontology
+from .ontology import load_ontology, turtle_error
 from .resources import shapes_dir
 
 NSH_IRI = "https://w3id.org/normspace/shapes#"
@@ -38,7 +40,8 @@ NSH_IRI = "https://w3id.org/normspace/shapes#"
 ANNOTATION_SHAPES = "annotation-shapes.ttl"
 TERM_SHAPES = "term-shapes.ttl"
 
-SEVERITIES = ("Violation", "Warning", "Info")
+#: SHACL severities (local names), most severe first.
+SEVERITIES = SHACL_SEVERITIES
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class ShaclResult:
     value: rdflib.term.Node | None
     shape: str | None
     component: str
+
+    @property
+    def level(self) -> Severity:
+        """The severity as the shared :class:`~normspace.diagnostics.Severity`."""
+        return Severity.from_shacl(self.severity)
 
 
 @dataclass
@@ -68,15 +76,15 @@ class ShaclReport:
 
     @property
     def violations(self) -> list[ShaclResult]:
-        return [r for r in self.results if r.severity == "Violation"]
+        return [r for r in self.results if r.level is Severity.ERROR]
 
     @property
     def warnings(self) -> list[ShaclResult]:
-        return [r for r in self.results if r.severity == "Warning"]
+        return [r for r in self.results if r.level is Severity.WARNING]
 
     @property
     def infos(self) -> list[ShaclResult]:
-        return [r for r in self.results if r.severity == "Info"]
+        return [r for r in self.results if r.level is Severity.INFO]
 
 
 class ShaclEngine(Protocol):
@@ -103,20 +111,70 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, processor, result, initNs, *args, **kwargs)
 
 
+class _PruningMemory(Memory):
+    """rdflib's ``Memory`` store, minus its leak: removing a triple also drops the index
+    entries the removal left empty.
+
+    ``Memory.remove`` deletes the innermost entry of its three indexes (``spo``, ``pos``,
+    ``osp``) but keeps the now empty dictionaries above it. The engine adds and removes one
+    file's triples per validation, so each file left ~71 KB of empty entries behind, and
+    pySHACL's lookups by predicate (``pos[p]``) walked all of them: per-file time grew with
+    the number of files validated before (40 ms at the start, 160 ms by file 6,300).
+
+    Pruning only touches the keys of the removed triples, so a removal stays O(triples).
+    """
+
+    def remove(self, triple_pattern, context=None) -> None:  # type: ignore[override]
+        s, p, o = triple_pattern
+        if s is None or p is None or o is None:  # patterns are never used by the engine
+            super().remove(triple_pattern, context)
+            return
+        super().remove(triple_pattern, context)
+        for index, outer, inner in (
+            (self._Memory__spo, s, p),  # type: ignore[attr-defined]
+            (self._Memory__pos, p, o),  # type: ignore[attr-defined]
+            (self._Memory__osp, o, s),  # type: ignore[attr-defined]
+        ):
+            level = index.get(outer)
+            if level is None:
+                continue
+            if inner in level and not level[inner]:
+                del level[inner]
+            if not level:
+                del index[outer]
+
+
+def index_sizes(graph: Graph) -> dict[str, int]:
+    """Number of entries (all levels) in each index of a ``Memory`` store.
+
+    For tests and benchmarks: after a validation the working graph must be back to the
+    size it had before, however many files were validated.
+    """
+    store = graph.store
+    return {
+        name: sum(1 + len(inner) for inner in getattr(store, f"_Memory__{name}").values())
+        for name in ("spo", "pos", "osp")
+    }
+
+
 class PyShaclEngine:
     """Validate graphs against a fixed shapes graph, optionally adding fixed context triples.
 
     The context triples (e.g. term typing) live in one working graph built once; each
     validation adds the data triples to it, validates, and removes exactly the triples
-    it added, so the caller's graph is never modified and the context is never copied.
-    A lock makes this safe when threads share the engine. No RDFS/OWL inference is run:
-    shapes rely on explicit triples only, which keeps results predictable and fast.
+    it added, so the caller's graph is never modified and the context is never copied
+    (building a fresh graph of the ~1,500 context triples costs ~17 ms a file, as much as
+    a third of a validation). The working graph's store prunes emptied index entries on
+    removal (:class:`_PruningMemory`), so it is the same size after every validation and
+    the time per file does not grow with the number of files. A lock makes this safe when
+    threads share the engine. No RDFS/OWL inference is run: shapes rely on explicit
+    triples only, which keeps results predictable and fast.
     """
 
     def __init__(self, shapes: Graph, context: Iterable[tuple] = ()) -> None:
         self.shapes = shapes
-        self._working = _PreparedQueryGraph()
-        self._working += context
+        self._working = _PreparedQueryGraph(store=_PruningMemory())
+        self._working.addN((s, p, o, self._working) for s, p, o in context)
         self._lock = threading.Lock()
 
     def validate(self, data: Graph) -> ShaclReport:
@@ -246,7 +304,7 @@ def _parse_shapes_cached(path: str, _mtime_ns: int, _size: int) -> Graph:
     try:
         return Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several unrelated exception types
-        raise InputError(f"{path}: cannot parse Turtle: {exc}") from exc
+        raise InputError(turtle_error(path, exc)) from exc
 
 
 def meta_validate_shapes(path: Path) -> ShaclReport:

@@ -48,7 +48,7 @@ def test_validate_reports_file_line_field_and_suggestion() -> None:
 def test_unparseable_file_does_not_stop_the_others() -> None:
     result = run_cli("validate", str(SYNTAX), str(UNKNOWN_TERM), str(ALL_SECTIONS))
     assert result.exit_code == 2
-    assert f"{SYNTAX}:4: error: YAML syntax error" in result.stdout
+    assert f"{SYNTAX}:4:3: error: YAML syntax error" in result.stdout
     assert "norm:Fairnes" in result.stdout
     assert "3 files checked: 1 valid, 1 invalid, 1 unreadable" in result.stdout
 

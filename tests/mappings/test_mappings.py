@@ -272,3 +272,41 @@ def test_fmt_refreshes_stale_labels(run_cli, tmp_path, ontology_graph):
     )
     assert validate_mapping_sets([ms], ontology_graph, external_terms()) == []
     assert (tmp_path / "normspace-mappings.ttl").is_file()
+
+
+def test_curie_converter_is_built_once_per_prefix_map(bundled_sets, ontology_graph, monkeypatch):
+    """Regression (issue 7): validation rebuilt the ``curies`` converter for every CURIE it
+    expanded (1,176 times for 147 mappings, 90 % of the time). Now at most once per
+    distinct prefix map, however many rows there are."""
+    import curies
+
+    from normspace import mappings
+
+    mappings._converter.cache_clear()
+    built: list[dict] = []
+    original = curies.Converter.from_prefix_map.__func__
+
+    def counting(cls, prefix_map, *args, **kwargs):
+        built.append(dict(prefix_map))
+        return original(cls, prefix_map, *args, **kwargs)
+
+    monkeypatch.setattr(curies.Converter, "from_prefix_map", classmethod(counting))
+    validate_mapping_sets(bundled_sets, ontology_graph, external_terms())
+    validate_mapping_sets(bundled_sets, ontology_graph, external_terms())
+    distinct = {tuple(sorted(ms.curie_map.items())) for ms in bundled_sets}
+    assert 0 < len(built) <= len(distinct)
+
+
+def test_converter_follows_an_edited_curie_map(bundled_sets):
+    """The cache is keyed by the map's contents: editing a set's curie_map is seen."""
+    ms = bundled_sets[0]
+    edited = mappings_set_with(ms, {"zzz": "https://example.org/zzz/"})
+    assert ms.expand("zzz:X") is None
+    assert edited.expand("zzz:X") == "https://example.org/zzz/X"
+
+
+def mappings_set_with(ms, extra: dict[str, str]):
+    from normspace.mappings import MappingSet
+
+    metadata = {**ms.metadata, "curie_map": {**ms.curie_map, **extra}}
+    return MappingSet(metadata=metadata, mappings=list(ms.mappings), path=ms.path)

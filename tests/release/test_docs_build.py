@@ -8,12 +8,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from normspace.diagram import core_model, render_svg, to_dot, to_mermaid
-from normspace.docsgen import build_docs, metadata_warnings
+from normspace.docsgen import build_docs, metadata_warnings, page_identity_warnings
 from normspace.metadata import metadata_checks, metadata_findings
-from normspace.namespaces import NORM_IRI
+from normspace.namespaces import NORM_IRI, ONTOLOGY_IRI
 from normspace.ontology import DIMENSIONS, SUPPORTING_SCHEMES, parse_files
 
 DATA = Path(__file__).parents[1] / "data" / "release"
@@ -33,6 +34,30 @@ def docs(tmp_path_factory, ontology_graph):
 
 def test_docs_build_without_warnings(docs):
     assert docs.warnings == []
+
+
+def test_ontology_page_is_titled_and_identified_as_the_ontology(docs, ontology_graph):
+    """Regression: pyLODE took the 18 concept schemes for the ontology, titled the page with
+    all their titles run together and gave the IRI ...#ValueScheme, with 0 warnings."""
+    page = (docs.out / "ontology.html").read_text(encoding="utf-8")
+    title = str(ontology_graph.value(URIRef(ONTOLOGY_IRI), DCTERMS.title))
+    assert f"<title>{title}</title>" in page
+    assert f"<code>{ONTOLOGY_IRI}</code>" in page
+    assert "Scheme</code>" not in page.split('id="metadata"', 1)[1].split("</dl>", 1)[0]
+    assert page_identity_warnings(page, ontology_graph) == []
+
+
+def test_a_page_about_another_resource_is_a_warning(ontology_graph):
+    """What pyLODE made of the ontology with its schemes: the build now says so."""
+    from pylode import OntPub
+
+    graph = Graph()
+    graph += ontology_graph
+    page = OntPub(ontology=graph).make_html()
+    found = page_identity_warnings(page, ontology_graph)
+    assert len(found) == 2
+    assert found[0].startswith("ontology.html is titled ") and "dcterms:title" in found[0]
+    assert "ontology.html gives the IRI <https://w3id.org/normspace#" in found[1]
 
 
 def test_docs_pages_exist(docs):

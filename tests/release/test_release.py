@@ -16,6 +16,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from ruamel.yaml import YAML
 
 from normspace.errors import InputError
+from normspace.jsonldcontext import bundled_context_text, jsonld_context
 from normspace.mappings import parse_sssom
 from normspace.namespaces import ONTOLOGY_IRI
 from normspace.ontology import parse_files
@@ -27,7 +28,6 @@ from normspace.release import (
     build_release,
     deprecated_terms,
     deprecated_uses,
-    jsonld_context,
     ontology_version,
     w3id_htaccess,
     write_jsonld,
@@ -35,7 +35,8 @@ from normspace.release import (
     write_rdfxml,
 )
 from normspace.releasediff import diff_markdown, previous_snapshot, read_terms, term_table
-from normspace.resources import _CHECKOUT_ROOT
+
+REPO = Path(__file__).resolve().parents[2]
 
 DATA = Path(__file__).parents[1] / "data" / "release"
 RDF_FORMATS = [
@@ -66,7 +67,7 @@ def test_second_build_in_another_process_is_byte_identical(release_dir, tmp_path
         f"build_release(Path({str(out)!r}), w3id_base='https://example.org/normspace')"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=_CHECKOUT_ROOT)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=REPO)
     compared = filecmp.dircmp(release_dir, out)
     assert not compared.left_only and not compared.right_only
     files = sorted(p.relative_to(release_dir) for p in release_dir.rglob("*") if p.is_file())
@@ -99,7 +100,9 @@ def test_shapes_context_and_sssom_carry_the_version(release_dir, version):
     node = URIRef("https://w3id.org/normspace/shapes")
     assert (node, OWL.versionInfo, Literal(version.info)) in shapes
     assert (node, URIRef("http://purl.org/dc/terms/isPartOf"), URIRef(ONTOLOGY_IRI)) in shapes
-    context = json.loads((release_dir / ARTEFACTS["context"]).read_text(encoding="utf-8"))
+    published = (release_dir / ARTEFACTS["context"]).read_text(encoding="utf-8")
+    assert published == bundled_context_text()  # one context: the release publishes the bundled one
+    context = json.loads(published)
     assert context["owl:versionIRI"] == version.iri
     for path in (release_dir / "mappings").glob("*.sssom.tsv"):
         ms = parse_sssom(path.read_text(encoding="utf-8"), path.name)
@@ -133,8 +136,8 @@ def test_skos_flavour_is_taxonomy_only(release_dir, ontology_graph):
     assert any(skos.triples((None, SKOS.exactMatch, None))), "mappings are included"
 
 
-def test_jsonld_context_reads_annotation_data(ontology_graph, version):
-    context = jsonld_context(ontology_graph, version)["@context"]
+def test_jsonld_context_reads_annotation_data(ontology_graph):
+    context = jsonld_context(ontology_graph)["@context"]
     doc = json.loads((DATA / "annotation.jsonld").read_text(encoding="utf-8"))
     doc["@context"] = context
     graph = Graph().parse(data=json.dumps(doc), format="json-ld")
@@ -366,12 +369,21 @@ def test_release_writes_htaccess(release_dir):
 
 
 def test_citation_cff_matches_the_ontology(version, ontology_graph):
-    cff = YAML(typ="safe").load((_CHECKOUT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = YAML(typ="safe").load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
     for key in ("cff-version", "message", "title", "authors", "version", "date-released"):
         assert cff.get(key), key
     assert cff["version"] == version.info
     assert str(cff["date-released"]) == version.modified
     assert any(i["value"] == version.iri for i in cff["identifiers"])
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_release_prints_nothing(run_cli, tmp_path, where):
+    """Regression: -q did not quiet `release` (it listed every file and a note)."""
+    args = ["release", "-o", tmp_path / "r"]
+    result = run_cli(*(["-q", *args] if where == "before" else [*args, "-q"]))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / "r" / "SHA256SUMS").is_file()
 
 
 def test_cli_release(run_cli, tmp_path):

@@ -17,7 +17,7 @@ CORPUS = QUERY_DATA / "corpus"
 @pytest.fixture(scope="session")
 def corpus_documents():
     """The fixture corpus, read and validated (valid, with warnings)."""
-    from normspace.pipeline import check_loadable, validate_files
+    from normspace.validation import check_loadable, validate_files
 
     return check_loadable(validate_files([CORPUS]))
 

@@ -376,11 +376,11 @@ def test_quiet_and_verbose_work_before_and_after_the_command(run_cli, tmp_path, 
     assert (quiet.exit_code, quiet.stderr) == (0, "")
     verbose = run_cli(*args("-v", tmp_path / "v"))
     assert verbose.exit_code == 0
-    assert "INFO normspace.pipeline: validated 1 files" in verbose.stderr
-    assert "INFO normspace.pipeline: wrote 4 graphs in one transaction" in verbose.stderr
+    assert "INFO normspace.validation: validated 1 files" in verbose.stderr
+    assert "INFO normspace.loading: wrote 4 graphs in one transaction" in verbose.stderr
     assert "DEBUG" not in verbose.stderr
     debug = run_cli(*args("-vv", tmp_path / "d"))
-    assert "DEBUG normspace.pipeline: validated " in debug.stderr
+    assert "DEBUG normspace.validation: validated " in debug.stderr
 
 
 def test_verbose_query_logs_its_timing(run_cli, loaded_store_dir):

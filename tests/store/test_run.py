@@ -9,7 +9,10 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from normspace.pipeline import KEY_COMPARISONS, matrix_columns, runnable_queries
+import normspace
+from normspace.resources import corpus_dir
+from normspace.runjob import runnable_queries
+from normspace.runreport import KEY_COMPARISONS, matrix_columns
 
 from .conftest import CORPUS, QUERY_DATA, STORE_DATA
 
@@ -67,6 +70,7 @@ def test_run_writes_graph_query_results_and_report(fixture_run):
     ):
         assert section in report
     assert "7 files checked: 7 valid" in report
+    assert f"Corpus: `{CORPUS}`. 7 annotations of 6 papers." in report
     assert "| approach | normative input from | sampling |" in report
     for query in needs:
         assert f"`{query.name}` needs" in report
@@ -81,6 +85,8 @@ def test_run_keeps_a_queryable_store_and_rebuilds_it(fixture_run, run_cli):
         "-q", "run", "--corpus", CORPUS, "--out", base / "out2", "--store", base / "store"
     )
     assert again.exit_code == 0
+    assert (again.stdout, again.stderr) == ("", "")  # -q: only errors (it printed the tables)
+    assert (base / "out2" / "report.md").is_file()
     assert run_cli("query", "papers", "-f", "csv", "--store", base / "store").stdout == first.stdout
     assert not (base / "store.building").exists() and not (base / "store.old").exists()
 
@@ -118,8 +124,30 @@ def test_run_on_the_bundled_corpus(run_cli, tmp_path):
     assert note in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "other values" in result.stdout
     assert "normspace run --store .normspace" in result.stderr  # how to keep the store
-    for logged in ("pipeline: validated ", "built the store", "query approach-value-matrix: "):
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    # regression: the report printed where the bundled corpus is installed (site-packages)
+    assert f"Corpus: bundled corpus (normspace {normspace.__version__}). " in report
+    assert str(corpus_dir()) not in report
+    for logged in ("validation: validated ", "built the store", "query approach-value-matrix: "):
         assert logged in result.stderr  # -v after the command: INFO log lines
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_run_prints_nothing_but_writes_everything(run_cli, tmp_path, where):
+    args = ["run", "--corpus", CORPUS, "--out", tmp_path / "out"]
+    result = run_cli(*(["-q", *args] if where == "before" else [*args, "-q"]))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / "out" / "report.md").is_file()
+
+
+def test_quiet_run_still_reports_errors(run_cli, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(STORE_DATA / "invalid" / "unknown-term.yaml", corpus)
+    result = run_cli("-q", "run", "--corpus", corpus, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "error: nothing loaded: some files have errors" in result.stderr
 
 
 def test_run_says_the_matrix_is_complete_and_how_to_query_the_kept_store(fixture_run):

@@ -15,11 +15,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from normspace import store as store_module
 from normspace.errors import InputError
+from normspace.loading import write_documents
 from normspace.namespaces import NORM
-from normspace.pipeline import check_loadable, validate_files, write_documents
 from normspace.store import (
     ONTOLOGY_GRAPH,
-    STORE_GRAPH,
     OxigraphStore,
     ReadOnlyStoreError,
     SparqlEndpointStore,
@@ -27,6 +26,7 @@ from normspace.store import (
     open_store,
     to_oxigraph,
 )
+from normspace.validation import check_loadable, validate_files
 
 from .conftest import CORPUS, STORE_DATA
 
@@ -90,7 +90,7 @@ def test_ontology_is_loaded_once_and_reloaded_when_changed(tmp_path):
     assert again.reference == []
     store.replace_graphs({}, {})  # no-op write
     store._update(  # simulate an ontology loaded from older sources
-        f"DELETE WHERE {{ GRAPH <{STORE_GRAPH}> {{ <{ONTOLOGY_GRAPH}> ?p ?o }} }}"
+        " ;\n".join(store._forget_ops([ONTOLOGY_GRAPH], store._named_graphs()))
     )
     assert ONTOLOGY_GRAPH in write_documents(store, []).reference
 

@@ -67,7 +67,7 @@ class AnnotationFileError(InputError):
 
 
 def _fatal(path: Path, exc: YamlSourceError) -> ParsedFile:
-    rule = "yaml-syntax" if exc.line else "unreadable"
+    rule = exc.rule or ("yaml-syntax" if exc.line else "unreadable")
     problem = Problem(
         file=str(path),
         message=exc.reason,

@@ -11,11 +11,11 @@ them is well-formed.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..diagnostics import suggest
 from . import identifiers
 from .model import Annotation, Annotator, Assumption, Author, Evidence, Paper, TermUse, TradeOff
 from .problems import ERROR, WARNING, Problem
@@ -30,9 +30,21 @@ from .slots import (
     TermSlot,
 )
 from .terms import TermProblem, TermResolver
-from .yaml_source import YamlSource, item_position, key_position, value_position
+from .textinput import printable, surrogate_at, surrogate_message
+from .yaml_source import ImpossibleDate, YamlSource, item_position, key_position, value_position
 
 _ET_AL = {"et al.", "et al", "others", "and others"}
+
+#: Earliest publication year accepted (as in ``nsh:PaperYearRangeShape``).
+FIRST_YEAR = 1900
+#: Days an annotation date may lie after today: time zones, and a file dated tomorrow
+#: by an annotator ahead of the machine's clock. See docs/annotation-format.md.
+FUTURE_TOLERANCE_DAYS = 1
+
+
+def today() -> dt.date:
+    """Today's date (a function, so that tests can pin the clock)."""
+    return dt.date.today()
 
 
 def join(field: str, key: str | int) -> str:
@@ -109,15 +121,28 @@ class AnnotationReader:
         self.problems.append(
             Problem(
                 file=self.source.path,
-                message=message,
+                message=printable(message),
                 rule=rule,
                 severity=severity,
                 line=self.line_of(field),
-                field=field or None,
-                value=None if value is None else str(value),
+                field=printable(field) or None,
+                value=None if value is None else printable(str(value)),
                 suggestion=suggestion,
             )
         )
+
+    def bad_text(self, field: str, value: Any) -> bool:
+        """Report a string holding a lone surrogate (a ``\\udcXX`` escape): it is not
+        Unicode text and could never be stored or written; True when reported."""
+        if not isinstance(value, str) or surrogate_at(value) is None:
+            return False
+        self.report(
+            field,
+            "invalid-text",
+            surrogate_message(value),
+            suggestion="retype the character, or remove the `\\u` escape",
+        )
+        return True
 
     def type_error(self, field: str, value: Any, expected: str, example: str | None = None) -> None:
         self.report(
@@ -144,9 +169,11 @@ class AnnotationReader:
             pos = key_position(node, key)
             if pos:
                 self.positions[sub] = pos
+            if self.bad_text(sub, node[key]):
+                node[key] = None  # skipped like any value that cannot be read
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.5)
+            close = suggest(str(key), allowed, n=1, cutoff=0.5)
             where = f"in `{field}`" if field else "at the top level"
             self.report(
                 sub,
@@ -173,7 +200,8 @@ class AnnotationReader:
                 pos = item_position(node, i)
                 if pos:
                     self.positions[join(field, i)] = pos
-                out.append((join(field, i), item))
+                if not self.bad_text(join(field, i), item):
+                    out.append((join(field, i), item))
             return out
         if isinstance(node, dict):
             self.type_error(field, node, f"a list of {what}")
@@ -248,23 +276,21 @@ class AnnotationReader:
             else:
                 self.type_error(field, item, "an author name", 'e.g. `"Long Ouyang"`')
         paper.authors_incomplete = self.flag(fields, "authors_incomplete", "paper")
+        if paper.authors_incomplete and not paper.authors and not self._reported("paper.authors"):
+            self.report(
+                "paper.authors_incomplete",
+                "authors-incomplete-empty",
+                "`authors_incomplete: true` but no `authors` are listed: the flag says the "
+                "list is cut short, so it needs at least the first author",
+                suggestion='`authors: ["First Author"]`',
+            )
         paper.year = self.year(fields.get("year"), "paper.year")
         paper.venue = self.text(fields, "venue", "paper")
         paper.doi = self.identifier(fields, "doi", identifiers.normalise_doi, "doi-format")
         if paper.doi:
             self.doi_prefix(str(fields["doi"]), paper.doi)
-        arxiv_doi = identifiers.arxiv_id_of_doi(paper.doi) if paper.doi else None
-        if arxiv_doi:
-            self.report(
-                "paper.doi",
-                "arxiv-doi",
-                f"`{paper.doi}` is the DOI arXiv gives the preprint; with it the paper IRI "
-                f"differs from annotations that give the arXiv id",
-                value=paper.doi,
-                suggestion=f'replace it by `arxiv: "{arxiv_doi}"`',
-                severity=WARNING,
-            )
         paper.arxiv = self.identifier(fields, "arxiv", identifiers.normalise_arxiv, "arxiv-format")
+        self.arxiv_doi(paper)
         if not paper.identified and "doi" not in fields and "arxiv" not in fields:
             self.report(
                 "paper",
@@ -275,15 +301,71 @@ class AnnotationReader:
             )
         return paper
 
+    def _reported(self, field: str) -> bool:
+        """True when an error was already reported at ``field`` or below it."""
+        return any(
+            p.field and (p.field == field or p.field.startswith((field + ".", field + "[")))
+            for p in self.problems
+            if p.severity == ERROR
+        )
+
+    def arxiv_doi(self, paper: Paper) -> None:
+        """arXiv's own DataCite DOI (``10.48550/arXiv.<id>``) names the same paper as the
+        arXiv id: use the arXiv id, so that both spellings give one paper IRI (and one
+        annotation IRI) instead of two copies of the paper in the store."""
+        arxiv_id = identifiers.arxiv_id_of_doi(paper.doi) if paper.doi else None
+        if arxiv_id is None:
+            return
+        if paper.arxiv and paper.arxiv != arxiv_id:
+            self.report(
+                "paper.doi",
+                "arxiv-doi-mismatch",
+                f"`{paper.doi}` is arXiv's DOI for the preprint {arxiv_id}, but `arxiv` says "
+                f"{paper.arxiv}: they name different papers",
+                value=paper.doi,
+                suggestion="remove the `doi`, or correct one of the two",
+            )
+            paper.doi = None
+            return
+        self.report(
+            "paper.doi",
+            "arxiv-doi",
+            f"`{paper.doi}` is the DOI arXiv gives the preprint; it was read as the arXiv id "
+            f"{arxiv_id} (paper IRI {identifiers.arxiv_iri(arxiv_id)}), so that it matches "
+            "annotations that give the arXiv id",
+            value=paper.doi,
+            suggestion=f'replace it by `arxiv: "{arxiv_id}"`',
+            severity=WARNING,
+        )
+        paper.doi, paper.arxiv = None, arxiv_id
+
     def year(self, value: Any, field: str) -> int | None:
         if value is None or value == "":
             return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
         if isinstance(value, str) and value.strip().isdigit():
-            return int(value)
-        self.type_error(field, value, "a publication year", "e.g. `year: 2022`")
-        return None
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.type_error(field, value, "a publication year", "e.g. `year: 2022`")
+            return None
+        if not 1000 <= value <= 9999:
+            raw = self.source.raw_scalar(self._value_position(field)) or str(value)
+            shown = raw if len(raw) <= 12 else f"{raw[:6]}…({len(raw)} digits)"
+            self.report(
+                field,
+                "year-range",
+                f"the publication year `{shown}` is out of range: it must be a four-digit year "
+                f"from {FIRST_YEAR} to next year ({today().year + 1})",
+                value=shown,
+                suggestion="e.g. `year: 2022`",
+            )
+            return None
+        return value
+
+    def _value_position(self, field: str) -> tuple[int, int] | None:
+        """Where the value of a ``section.key`` field starts (for its raw spelling)."""
+        section, _, key = field.rpartition(".")
+        node = self.source.root.get(section) if isinstance(self.source.root, dict) else None
+        return value_position(node, key)
 
     def doi_prefix(self, written: str, doi: str) -> None:
         """Warn that a `doi:` or resolver prefix was dropped: the field holds the bare DOI."""
@@ -354,7 +436,31 @@ class AnnotationReader:
         return annotator
 
     def date(self, value: Any, field: str) -> dt.date | None:
+        day = self._date(value, field)
+        latest = today() + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+        if day is not None and day > latest:
+            self.report(
+                field,
+                "date-future",
+                f"the annotation date {day.isoformat()} is in the future (today is "
+                f"{today().isoformat()}): it is the day the annotation was made",
+                value=day.isoformat(),
+                suggestion=f"a date up to today, e.g. `date: {today().isoformat()}`",
+            )
+            return None
+        return day
+
+    def _date(self, value: Any, field: str) -> dt.date | None:
         if value is None or value == "":
+            return None
+        if isinstance(value, ImpossibleDate):
+            self.report(
+                field,
+                "date-impossible",
+                f"`{value}` is not a day of the calendar ({value.reason})",
+                value=str(value),
+                suggestion="a date as YYYY-MM-DD that exists, e.g. `date: 2026-11-27`",
+            )
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -462,13 +568,21 @@ class AnnotationReader:
             fields = self.mapping(entry, sub, "evidence")
             if fields is None:
                 continue
-            result.append(
-                Evidence(
-                    quote=self.text(fields, "quote", sub),
-                    location=self.text(fields, "location", sub),
-                    field=sub,
-                )
+            evidence = Evidence(
+                quote=self.text(fields, "quote", sub),
+                location=self.text(fields, "location", sub),
+                field=sub,
             )
+            if evidence.quote is None and evidence.location is None:
+                if not self._reported(sub):
+                    self.report(
+                        sub,
+                        "evidence-empty",
+                        "evidence with neither a `quote` nor a `location` supports nothing",
+                        suggestion='`{quote: "…", location: "Section 3"}`, or remove it',
+                    )
+                continue
+            result.append(evidence)
         return result
 
     # -- n-ary nodes -----------------------------------------------------------------------

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+from ..diagnostics import Severity
+
+#: The reader's severities: the plain-string values of the shared
+#: :class:`~normspace.diagnostics.Severity` (plain ``str`` so that JSON and YAML dumps of
+#: :meth:`Problem.to_json` need no enum support).
+ERROR, WARNING, INFO = Severity.ERROR.value, Severity.WARNING.value, Severity.INFO.value
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,11 @@ class Problem:
         if self.suggestion:
             text += f" (suggestion: {self.suggestion})"
         return text
+
+    @property
+    def level(self) -> Severity:
+        """The severity as the shared :class:`~normspace.diagnostics.Severity`."""
+        return Severity.parse(self.severity)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

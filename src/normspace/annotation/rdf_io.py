@@ -23,6 +23,13 @@ from rdflib import Dataset, Graph, URIRef
 
 from ..errors import InputError
 from ..namespaces import bind_prefixes
+from .textinput import (
+    check_json_depth,
+    check_surrogate_escapes,
+    decode_utf8,
+    printable,
+    surrogate_at,
+)
 
 #: IRI under which the annotation JSON-LD context is published.
 CONTEXT_IRI = "https://w3id.org/normspace/context.jsonld"
@@ -131,9 +138,14 @@ def parse_rdf(data: bytes, fmt: str, name: str) -> Graph:
     """Parse RDF bytes into one graph (named graphs of TriG/N-Quads are merged)."""
     if fmt == "xml":
         reject_xml_dtd(data, name)
+    else:  # text formats: UTF-8 by definition; located errors before rdflib sees them
+        text = decode_utf8(data, name)
+        if fmt != "json-ld":  # JSON may pair surrogate escapes; the graph check catches lone ones
+            check_surrogate_escapes(text, name)
     if fmt == "json-ld":
+        check_json_depth(text, name)  # json.loads and the JSON-LD expansion recurse
         try:
-            doc = json.loads(data)
+            doc = json.loads(text)
         except ValueError as exc:
             raise InputError(f"{name}: not valid JSON: {exc}") from exc
         data = json.dumps(localise_contexts(doc, name)).encode()
@@ -149,8 +161,22 @@ def parse_rdf(data: bytes, fmt: str, name: str) -> Graph:
     except UnsafeInputError:
         raise
     except Exception as exc:  # rdflib raises many unrelated exception types
-        raise InputError(f"{name}: cannot parse as {fmt}: {exc}") from exc
+        raise InputError(f"{name}: cannot parse as {fmt}: {printable(str(exc))}") from exc
+    reject_surrogates(graph, name)
     return graph
+
+
+def reject_surrogates(graph: Graph, name: str) -> None:
+    """Refuse a graph with a lone surrogate in a term (e.g. from RDF/XML character
+    references): it could not be written as UTF-8 or stored."""
+    for triple in graph:
+        for term in triple:
+            if surrogate_at(str(term)) is not None:
+                raise InputError(
+                    f"{name}: the term `{printable(str(term))}` (in a triple about "
+                    f"<{printable(str(triple[0]))}>) holds a lone surrogate, which is not a "
+                    "character; write the character itself as UTF-8"
+                )
 
 
 def read_rdf(path: Path) -> Graph:

@@ -21,10 +21,17 @@ from typing import Any
 import bibtexparser
 from bibtexparser import middlewares
 
+from ..atomicio import atomic_write_text
 from ..errors import InputError
 from . import identifiers
 from .model import Annotation, Annotator, Author, Paper
 from .render import render_annotation
+from .textinput import (
+    check_json_depth,
+    decode_utf8,
+    strings_with_surrogates,
+    surrogate_message,
+)
 
 _ARXIV_IN_TEXT = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)|^arxiv:\s*(\S+)$", re.IGNORECASE)
 _ET_AL = {"others", "et al.", "et al"}
@@ -145,10 +152,16 @@ def _csl_name(person: dict[str, Any]) -> str:
 
 
 def read_csl_json(text: str, name: str) -> list[Reference]:
+    check_json_depth(text, name)  # json.loads would raise RecursionError
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise InputError(f"{name}: not valid JSON: {exc}") from exc
+    for where, bad in strings_with_surrogates(data):
+        raise InputError(
+            f"{name}: {where}: {surrogate_message(bad)}; a `\\uXXXX` escape of a surrogate "
+            "must be followed by its pair (or write the character itself)"
+        )
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
@@ -170,9 +183,10 @@ def read_csl_json(text: str, name: str) -> list[Reference]:
 def read_references(path: Path) -> list[Reference]:
     """Read a ``.bib`` or a CSL-JSON ``.json`` file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read file: {exc}") from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read file: {exc.strerror or exc}") from exc
+    text = decode_utf8(data, str(path))
     suffix = path.suffix.lower()
     if suffix in (".bib", ".bibtex"):
         return read_bibtex(text, str(path))
@@ -225,6 +239,6 @@ def import_references(
         if target.exists() and not force:
             report.kept.append(target)
             continue
-        target.write_text(render_annotation(annotation, skeleton=True), encoding="utf-8")
+        atomic_write_text(target, render_annotation(annotation, skeleton=True))
         report.written.append(target)
     return report

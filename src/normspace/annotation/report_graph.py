@@ -23,16 +23,17 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from rdflib.term import Node
 
+from ..diagnostics import Severity
 from ..namespaces import NORM, SH, bind_prefixes
 from ..shacl import NSH_IRI
-from .problems import ERROR, INFO, WARNING, Problem
+from .problems import Problem
 from .slots import ANNOTATION, ANNOTATOR, ASSUMPTION, PAPER, PROPERTY_FIELDS, TRADE_OFF
 from .terms import TermResolver
 from .validate import FileResult, ValidationRun
 
 NSH = Namespace(NSH_IRI)
 READER_COMPONENT = NSH.AnnotationReaderConstraintComponent
-SEVERITY_IRIS = {ERROR: SH.Violation, WARNING: SH.Warning, INFO: SH.Info}
+SEVERITY_IRIS = {s.value: s.shacl_iri for s in Severity}
 #: Reader rules whose value names a term of the ontology: ``sh:value`` is then its IRI.
 TERM_VALUE_RULES = frozenset({"wrong-scheme", "deprecated-term", "duplicate-term"})
 #: Reader rules about a key that does not exist, so no property path leads to it.

@@ -20,6 +20,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from ..atomicio import atomic_write_text
 from ..ontology import TermIndex, term_index
 from . import identifiers
 from .render import SCHEMA_URL
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     target = Path(args[0]) if args else SCHEMA_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(schema_text(), encoding="utf-8")
+    atomic_write_text(target, schema_text())
     print(f"wrote {target}")
     return 0
 

@@ -7,6 +7,7 @@ field produced which node and triple) turns them back into ``file:line: field``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,50 @@ class ValidationRun:
     def problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems]
 
+    def check_duplicates(self) -> None:
+        """Report (once, after the last file) each file that repeats an earlier file's
+        annotation, as an error of that file (so text, JSON and the SHACL report graph all
+        show it, and the file counts as invalid)."""
+        for result, problem in self.duplicate_problems():
+            result.problems.append(problem)
+            result.problems.sort(key=_sort_key)
+            result.parsed.problems.append(problem)
+
+    def duplicate_problems(self) -> list[tuple[FileResult, Problem]]:
+        """Files that hold the same annotation (same paper and annotator) as an earlier one.
+
+        Each file may be valid on its own, but ``load`` would refuse the pair: the annotation
+        IRI, and so the named graph, is made from the paper and the annotator. Only files
+        without errors of their own are compared: a run with an invalid file fails anyway,
+        and its (often copied, not yet edited) paper and annotator would only add noise; once
+        it is fixed, a remaining duplicate is reported.
+        """
+        first: dict[str, FileResult] = {}
+        found = []
+        for result in self.files:
+            document = result.parsed.document
+            if document is None or not result.conforms:
+                continue
+            earlier = first.setdefault(document.annotation_iri, result)
+            if earlier is result:
+                continue
+            found.append(
+                (
+                    result,
+                    Problem(
+                        file=str(result.parsed.path),
+                        message=f"same annotation as {earlier.parsed.path} (same paper and "
+                        f"annotator: <{document.annotation_iri}>); load would refuse both",
+                        rule="duplicate-annotation",
+                        line=result.parsed.line_of("paper"),
+                        field="paper",
+                        suggestion="keep one file per paper and annotator (merge the two), or "
+                        "correct the paper identifier or the annotator",
+                    ),
+                )
+            )
+        return found
+
     @property
     def exit_code(self) -> int:
         """0 when only warnings, 1 with errors, 2 when a file could not be read at all."""
@@ -95,18 +140,88 @@ class ValidationRun:
         return summarise(len(self.files), self.problems)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus every ``*.yaml``/``*.yml`` below each named folder."""
+def _link_problem(link: Path, message: str, rule: str) -> Problem:
+    return Problem(file=str(link), message=message, rule=rule, fatal=True)
+
+
+def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Every ``*.yaml``/``*.yml`` file below ``folder``, following symbolic links to folders.
+
+    A link back to a folder it is inside (a loop) and a dangling link named like an
+    annotation file are reported (fatal: exit 2), never skipped silently; a folder reached
+    twice through links is read once.
+    """
     found: list[Path] = []
+    seen: set[str] = {os.path.realpath(folder)}  # folders walked or about to be
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        here = os.path.realpath(top)
+        for name in sorted(dirs):
+            link = os.path.join(top, name)
+            target = os.path.realpath(link)
+            if os.path.islink(link) and (
+                here == target or here.startswith(target.rstrip(os.sep) + os.sep)
+            ):
+                problems.append(
+                    _link_problem(
+                        Path(link),
+                        f"symbolic link loop: it points to {target}, a folder that contains it; "
+                        "its files are not checked",
+                        "symlink-loop",
+                    )
+                )
+                dirs.remove(name)
+            elif target in seen:
+                dirs.remove(name)
+            else:
+                seen.add(target)
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(top, name)
+            if path.suffix.lower() not in YAML_SUFFIXES:
+                continue
+            if path.is_file():
+                found.append(path)
+            elif path.is_symlink():
+                problems.append(
+                    _link_problem(
+                        path,
+                        f"symbolic link to {os.readlink(path)}, which does not exist (or loops)",
+                        "broken-link",
+                    )
+                )
+    return found
+
+
+def collect_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named directly, plus every ``*.yaml``/``*.yml`` below each named folder; and
+    the links that could not be followed (see :func:`_walk`)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.suffix.lower() in YAML_SUFFIXES)
-            if not inside:
-                raise InputError(f"{path}: folder contains no *.yaml or *.yml files")
-            found.extend(p for p in inside if p.is_file())
+            reported = len(problems)
+            inside = _walk(path, problems)
+            if not inside and len(problems) == reported:
+                raise InputError(
+                    f"{path}: folder contains no *.yaml or *.yml files (annotation files are "
+                    "found by extension, in the folder and below)"
+                )
+            found.extend(inside)
         else:
             found.append(path)
-    return list(dict.fromkeys(found))
+    unique: dict[str, Path] = {}
+    for path in found:  # one file reached by two routes (a link, two arguments) counts once
+        unique.setdefault(os.path.realpath(path), path)
+    return list(unique.values()), problems
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Like :func:`collect_paths`, for callers without a report: a link that cannot be
+    followed stops them with an :class:`InputError` (exit 2) that names it."""
+    found, problems = collect_paths(paths)
+    if problems:
+        raise InputError(f"{problems[0].file}: {problems[0].message}")
+    return found
 
 
 def result_property(result: ShaclResult) -> URIRef | None:
@@ -262,6 +377,11 @@ def validate_paths(paths: Sequence[Path], engine: ShaclEngine | None = None) -> 
     resolver = TermResolver()
     engine = engine or annotation_engine()
     run = ValidationRun()
-    for path in expand_paths(paths):
+    files, link_problems = collect_paths(paths)
+    for problem in link_problems:
+        link = Path(problem.file)
+        run.files.append(FileResult(ParsedFile(link, None, [problem]), problems=[problem]))
+    for path in files:
         run.files.append(validate_file(path, engine, resolver))
+    run.check_duplicates()
     return run

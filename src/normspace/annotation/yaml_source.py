@@ -9,16 +9,28 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import MaxDepthExceededError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError
+from .textinput import MAX_DEPTH, NotTextError, decode_utf8
 
 
 class YamlSourceError(InputError):
     """The file cannot be read or is not well-formed YAML (exit code 2)."""
 
-    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None):
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        rule: str | None = None,
+    ):
         self.path, self.reason, self.line, self.column = path, message, line, column
+        #: the check that failed (``yaml-syntax``, ``encoding``, ...); ``None``: by line.
+        self.rule = rule
         where = path + (f":{line}" if line else "") + (f":{column}" if column else "")
         super().__init__(f"{where}: {message}")
 
@@ -41,9 +53,37 @@ class YamlSource:
         return text.strip().strip("\"'") or None
 
 
+class ImpossibleDate(str):
+    """An unquoted scalar shaped like a date that names no day (``2026-02-30``).
+
+    ruamel.yaml raises a bare ``ValueError`` (no line) for these while loading, which used
+    to stop the whole file, and in a folder run the whole run. Kept as this string
+    instead, the reader reports it at its field and line like any other bad date.
+    """
+
+    reason: str = ""
+
+
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor, but impossible dates become :class:`ImpossibleDate`."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:  # datetime refused the day, month, hour, ...
+            found = ImpossibleDate(node.value)
+            found.reason = str(exc)
+            return found
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _loader() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _Constructor
+    yaml.max_depth = MAX_DEPTH  # deeper input would exhaust the recursive composer
     return yaml
 
 
@@ -51,6 +91,16 @@ def parse_yaml(text: str, path: str) -> YamlSource:
     """Parse YAML text; syntax errors name the line and column (1-based)."""
     try:
         root = _loader().load(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise YamlSourceError(
+            path,
+            f"YAML nested deeper than {MAX_DEPTH} levels of mappings and lists; an annotation "
+            "file needs at most 6 (is an indentation or a bracket wrong?)",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+            rule="yaml-depth",
+        ) from exc
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -71,11 +121,13 @@ def parse_yaml(text: str, path: str) -> YamlSource:
 def read_yaml(path: Path) -> YamlSource:
     """Read and parse one file; unreadable or undecodable files raise :class:`YamlSourceError`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlSourceError(str(path), f"not UTF-8 text ({exc.reason})") from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise YamlSourceError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        text = decode_utf8(data, str(path))
+    except NotTextError as exc:
+        raise YamlSourceError(str(path), exc.reason, exc.line, exc.column, "encoding") from exc
     return parse_yaml(text, str(path))
 
 

@@ -12,6 +12,7 @@ from ..compare import resolve_approaches
 from ..results import FORMATS, render
 from ..store import open_store
 from .options import format_option, output_option, store_option
+from .query import timeout_option
 
 WRAP = 36
 
@@ -21,12 +22,14 @@ WRAP = 36
 @click.option(
     "--labels/--curies", default=True, show_default=True, help="Show terms by label or CURIE."
 )
+@timeout_option
 @format_option(list(FORMATS), "table")
 @output_option
 @store_option
 def compare(
     approaches: tuple[str, ...],
     labels: bool,
+    timeout: float | None,
     fmt: str,
     output: TextIO,
     store_path: Path,
@@ -40,7 +43,7 @@ def compare(
     for the papers using the approach or a narrower one, with the number of papers.
     """
     iris = resolve_approaches(approaches)
-    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+    with open_store(store_path, endpoint, create=False, read_only=True, timeout=timeout) as store:
         table = compare_approaches(store, iris, labels)
     table.wrap = WRAP
     render(table, fmt, output, labels=labels)

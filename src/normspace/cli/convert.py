@@ -13,6 +13,7 @@ from ..annotation.model import Annotation
 from ..annotation.rdf_io import OUTPUT_FORMATS, read_rdf, serialise
 from ..annotation.render import render_annotation
 from ..annotation.validate import YAML_SUFFIXES
+from ..atomicio import atomic_write_text
 from ..errors import InputError
 from ..namespaces import curie
 
@@ -97,9 +98,10 @@ def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) 
     if existing and not force:
         names = ", ".join(str(t) for t in existing)
         raise InputError(f"not overwriting existing files (use --force): {names}")
+    texts = [render_annotation(a) for a in annotations]  # every one renders before any write
     output.mkdir(parents=True, exist_ok=True)
-    for annotation, target in zip(annotations, targets, strict=True):
-        target.write_text(render_annotation(annotation), encoding="utf-8")
+    for text, target in zip(texts, targets, strict=True):
+        atomic_write_text(target, text)
         click.echo(f"wrote {target}", err=True)
 
 
@@ -140,4 +142,4 @@ def convert(files: tuple[Path, ...], target: str, output: Path | None, force: bo
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        atomic_write_text(output, text)

@@ -9,6 +9,7 @@ import click
 
 from ..store import EXPORT_FORMATS, open_store
 from .options import format_option, output_option, store_option
+from .query import timeout_option
 
 
 @click.command("export")
@@ -19,13 +20,19 @@ from .options import format_option, output_option, store_option
     metavar="IRI",
     help="Export only this named graph (repeatable), e.g. https://w3id.org/normspace.",
 )
+@timeout_option
 @format_option(list(EXPORT_FORMATS), "nq")
 @output_option
 @store_option
 def export(
-    graphs: tuple[str, ...], fmt: str, output: TextIO, store_path: Path, endpoint: str | None
+    graphs: tuple[str, ...],
+    timeout: float | None,
+    fmt: str,
+    output: TextIO,
+    store_path: Path,
+    endpoint: str | None,
 ) -> None:
     """Export the store: by default every graph (ontology, mappings, annotations) as
     N-Quads. Formats without named graphs (ttl, nt) get the union of the chosen graphs."""
-    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+    with open_store(store_path, endpoint, create=False, read_only=True, timeout=timeout) as store:
         store.export(output, fmt, list(graphs) or None)

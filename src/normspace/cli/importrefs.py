@@ -11,6 +11,7 @@ from ..annotation import identifiers
 from ..annotation.model import Annotator
 from ..annotation.refimport import import_references, read_references
 from ..errors import EXIT_OK, EXIT_VALIDATION, InputError
+from .new import check_argument
 
 
 @click.command("import-refs")
@@ -46,6 +47,8 @@ def import_refs(
     Entries without a DOI or arXiv id are reported and skipped; the command then exits 1,
     so that scripts notice. Existing files are kept unless --force.
     """
+    check_argument("--annotator", annotator)
+    check_argument("--orcid", orcid)
     try:
         orcid_id = identifiers.normalise_orcid(orcid) if orcid else None
     except identifiers.IdentifierError as exc:

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ..pipeline import load_files
 from ..store import open_store
 from .options import is_quiet, store_option
+from .progress import load_files
 
 
 def quiet() -> bool:

@@ -10,7 +10,25 @@ import click
 from ..annotation import identifiers
 from ..annotation.model import Annotation, Annotator, Paper
 from ..annotation.render import render_annotation
+from ..annotation.textinput import surrogate_at, surrogate_message
+from ..atomicio import atomic_write_text
 from ..errors import InputError
+
+
+def check_argument(option: str, value: str | None) -> str | None:
+    """Refuse an argument that is not valid Unicode text.
+
+    A command-line argument in another encoding than the terminal's (``--title
+    $'caf\\xe9'`` in a UTF-8 locale) reaches Python with lone surrogates in place of the
+    bad bytes; such text can be neither written to the file nor stored, so it is refused
+    here, before anything is written (exit 2).
+    """
+    if value is not None and surrogate_at(value) is not None:
+        raise InputError(
+            f"{option}: {surrogate_message(value)}; give the argument as UTF-8 text "
+            "(check the terminal's or script's encoding)"
+        )
+    return value
 
 
 def _normalise(normalise, value: str | None, option: str) -> str | None:
@@ -23,10 +41,12 @@ def _normalise(normalise, value: str | None, option: str) -> str | None:
 
 
 def write_new_file(text: str, target: Path, force: bool) -> None:
+    """Write the skeleton atomically: an existing file is replaced only by a complete new
+    one, never truncated first (see :mod:`normspace.atomicio`)."""
     if target.exists() and not force:
         raise InputError(f"{target} exists; not overwritten (use --force to replace it)")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    atomic_write_text(target, text)
 
 
 @click.command("new")
@@ -64,6 +84,14 @@ def new(
 
     Nothing is looked up online: metadata you do not give is left empty for you to fill in.
     """
+    for option, value in (
+        ("--doi", doi),
+        ("--arxiv", arxiv),
+        ("--title", title),
+        ("--annotator", annotator),
+        ("--orcid", orcid),
+    ):
+        check_argument(option, value)
     if not (doi or arxiv):
         raise click.UsageError("give the paper's --doi or --arxiv id (or both)")
     paper = Paper(

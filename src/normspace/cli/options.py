@@ -14,12 +14,29 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = Path(".normspace")
 
 
+class OutputFile(click.File):
+    """A file to write (lazily and atomically), checked before any work is done: a folder,
+    or a file in a folder that does not exist, is a usage error that says so, instead of an
+    OS error about the temporary file of the atomic write once the output is ready."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, str | Path) and str(value) != "-":
+            path = Path(value)
+            if path.is_dir():
+                self.fail(f"{path} is a folder; give the name of a file to write", param, ctx)
+            folder = path.parent
+            if not folder.is_dir():
+                what = "is not a folder" if folder.exists() else "does not exist"
+                self.fail(f"cannot open {path}: the folder {folder} {what}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def output_option(f: F) -> F:
     """``-o/--output FILE``; ``-`` (the default) is standard output."""
     return click.option(
         "-o",
         "--output",
-        type=click.File("w", encoding="utf-8", lazy=True, atomic=True),
+        type=OutputFile("w", encoding="utf-8", lazy=True, atomic=True),
         default="-",
         show_default=True,
         help="Write to FILE instead of standard output.",
@@ -132,3 +149,9 @@ def is_quiet() -> bool:
     """True when -q was given, before or after the subcommand."""
     ctx = click.get_current_context(silent=True)
     return bool(ctx and ctx.find_root().meta.get(_QUIET))
+
+
+def is_verbose() -> bool:
+    """True when -v was given at least once, before or after the subcommand."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get(_VERBOSE))

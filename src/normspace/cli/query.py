@@ -50,6 +50,17 @@ def run_query(
         raise InputError(f"{file}: {exc}") from exc
 
 
+def timeout_option(f):
+    """``--timeout SECONDS``: overall deadline of each request to a remote endpoint."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        metavar="SECONDS",
+        help="With --endpoint: give up on a request after this many seconds [default: 60].",
+    )(f)
+
+
 def library_table(queries: QueryLibrary) -> Table:
     rows = []
     for name, query in queries.queries.items():
@@ -70,6 +81,12 @@ def library_table(queries: QueryLibrary) -> Table:
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the query library and exit.")
 @click.option("--labels", is_flag=True, help="Show term labels instead of CURIEs.")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let a query file use SERVICE <url> (federation), which contacts that host.",
+)
+@timeout_option
 @format_option(list(FORMATS), "table")
 @output_option
 @store_option
@@ -78,6 +95,8 @@ def query(
     params: tuple[str, ...],
     list_queries: bool,
     labels: bool,
+    allow_service: bool,
+    timeout: float | None,
     fmt: str,
     output: TextIO,
     store_path: Path,
@@ -88,7 +107,8 @@ def query(
     Parameters are bound as RDF terms, never pasted into the query: a term parameter takes
     a CURIE, IRI or label and is checked against the ontology (with suggestions). In
     --list, a parameter marked `?` is optional. Queries see the union of all graphs
-    (ontology and annotations) as their default graph.
+    (ontology and annotations) as their default graph. A query file that uses SERVICE is
+    refused unless --allow-service is given (it would contact another host).
     """
     queries = library()
     if list_queries:
@@ -99,7 +119,14 @@ def query(
     named = queries.get(query_ref)
     values = parse_params(params)
     named.bind(values)  # parameter errors before the store is opened
-    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+    with open_store(
+        store_path,
+        endpoint,
+        create=False,
+        read_only=True,
+        allow_service=allow_service,
+        timeout=timeout,
+    ) as store:
         started = time.perf_counter()
         result = run_query(
             named, store, values, None if query_ref in queries.queries else query_ref

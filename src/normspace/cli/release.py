@@ -8,15 +8,17 @@ import click
 from ruamel.yaml import YAML
 
 from ..releasediff import record_snapshot, term_table
-from ..resources import _CHECKOUT_ROOT
-
-W3ID_CONFIG = _CHECKOUT_ROOT / "w3id" / "config.yaml"
+from ..resources import project
+from .options import is_quiet
 
 
 def _configured_w3id_base() -> str | None:
-    if not W3ID_CONFIG.is_file():
+    """``target_base`` of the checkout's ``w3id/config.yaml`` (an installed package has
+    none: pass --w3id-base)."""
+    config = project().checkout_path("w3id", "config.yaml")
+    if config is None or not config.is_file():
         return None
-    data = YAML(typ="safe", pure=True).load(W3ID_CONFIG.read_text(encoding="utf-8")) or {}
+    data = YAML(typ="safe", pure=True).load(config.read_text(encoding="utf-8")) or {}
     return data.get("target_base") or None
 
 
@@ -51,17 +53,20 @@ def _configured_w3id_base() -> str | None:
 def release(out: Path | None, previous: Path | None, w3id_base: str | None, record: bool) -> None:
     """Build the release from ontology/, shapes/ and mappings/: Turtle, RDF/XML, JSON-LD,
     N-Triples, SKOS flavour, shapes, mappings (SSSOM and SKOS), JSON-LD context, term list,
-    release notes and checksums. A second run without changes writes identical bytes."""
+    release notes and checksums. A second run without changes writes identical bytes.
+    With -q nothing is printed unless something fails."""
     from ..ontology import load_ontology
     from ..release import build_release
 
     base = w3id_base or _configured_w3id_base()
     result = build_release(out, previous_terms=previous, w3id_base=base)
+    recorded = record_snapshot(term_table(load_ontology()), result.version.info) if record else None
+    if is_quiet():  # -q: only errors
+        return
     for path in result.files:
         click.echo(path)
     if not base:
         click.echo("note: no w3id target base configured; .htaccess not built", err=True)
-    if record:
-        path = record_snapshot(term_table(load_ontology()), result.version.info)
-        click.echo(f"recorded {path}")
+    if recorded:
+        click.echo(f"recorded {recorded}")
     click.echo(f"NormSpace {result.version.info}: {len(result.files)} files in {result.out}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import resolve_removals
+from ..removal import resolve_removals
 from ..store import open_store
 from .load import quiet, to_stderr
 from .options import store_option

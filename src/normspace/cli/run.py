@@ -6,10 +6,14 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import run_job
+import normspace
+
+from ..feedback import discard
 from ..resources import corpus_dir
+from ..runjob import run_job
 from .load import quiet, to_stderr
 from .options import DEFAULT_STORE
+from .progress import terminal_progress
 
 DEFAULT_OUT = Path("build") / "normspace"
 
@@ -40,25 +44,45 @@ def run(corpus: Path | None, store_path: Path | None, out: Path) -> None:
     """Validate and load a corpus into a fresh store, run the query library, print the key
     comparisons and write the results.
 
+    With -q nothing is printed unless something fails; the files are written all the same.
+
     Steps: validate every annotation file (warnings are reported; any error stops the run
     with exit 1 before anything is written); load the ontology, mappings and annotations
     into a new store; run every library query that needs no parameter; print the approach
     × value matrix, whose values, trade-offs and missing contestability; write to --out
     normspace.nq (the validated graph), queries/NAME.csv and report.md.
     """
+    if store_path is not None and _overlap(store_path, out):
+        raise click.UsageError(
+            f"--store {store_path} and --out {out} overlap: the store folder is replaced as a "
+            "whole, so it cannot hold the outputs or sit inside them; give two separate folders"
+        )
     silent = quiet()
     result = run_job(
         corpus or corpus_dir(),
         out,
         store_path,
-        echo=click.echo,
-        err=(lambda text: None) if silent else to_stderr,
-        progress=not silent,
+        echo=discard if silent else click.echo,
+        err=discard if silent else to_stderr,
+        progress=None if silent else terminal_progress,
+        corpus_name=None if corpus else bundled_corpus_name(),
     )
     if not silent:
         to_stderr(f"{result.summary.describe(str(store_path or 'a temporary store'))}")
         to_stderr(f"wrote {len(result.files)} files to {out}/ (report: {out / 'report.md'})")
         to_stderr(next_steps(store_path))
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    """True when the two folders are the same or one is inside the other."""
+    a, b = a.resolve(), b.resolve()
+    return a == b or a in b.parents or b in a.parents
+
+
+def bundled_corpus_name() -> str:
+    """How the report names the bundled corpus: a stable name, not the folder it happens to
+    be installed in (a site-packages path is meaningless to a reader of the report)."""
+    return f"bundled corpus (normspace {normspace.__version__})"
 
 
 def next_steps(store_path: Path | None) -> str:

@@ -16,6 +16,7 @@ from ..ontology import Term, load_ontology, term_index
 from ..querylib import concept_schemes, library
 from ..store import holds_store, no_store_message, open_store
 from .options import output_option, store_option
+from .query import timeout_option
 
 #: (field name, property) of the term's own annotations, in display order.
 FIELDS = (
@@ -55,12 +56,15 @@ def _mappings(iri: URIRef) -> list[str]:
     )
 
 
-def usage(store_path: Path, endpoint: str | None, term: Term) -> dict[str, int] | str:
-    """Papers using the term directly and with narrower terms, or why it is unknown."""
+def usage(
+    store_path: Path, endpoint: str | None, term: Term, timeout: float | None = None
+) -> dict[str, int] | str:
+    """Papers using the term directly and with narrower terms, or why it is unknown (a
+    damaged store or a failing endpoint is reported in place of the numbers)."""
     if not endpoint and not holds_store(store_path):
         return no_store_message(store_path)
     query = library().get("term-usage")
-    with open_store(store_path, endpoint, create=False, read_only=True) as store:
+    with open_store(store_path, endpoint, create=False, read_only=True, timeout=timeout) as store:
         rows = query.run(store, {"term": term.iri}).dicts()
     if not rows:
         return {"direct": 0, "total": 0}
@@ -127,10 +131,16 @@ def _papers(n: int) -> str:
 @click.command("show")
 @click.argument("term_ref", metavar="TERM")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@timeout_option
 @output_option
 @store_option
 def show(
-    term_ref: str, as_json: bool, output: TextIO, store_path: Path, endpoint: str | None
+    term_ref: str,
+    as_json: bool,
+    timeout: float | None,
+    output: TextIO,
+    store_path: Path,
+    endpoint: str | None,
 ) -> None:
     """Show a term (CURIE, IRI or label): definition, source, scheme, broader and narrower
     terms, alternative labels, scope note, mappings, and how many papers in the store use
@@ -143,7 +153,7 @@ def show(
         term = term_index().resolve(term_ref)
         info = describe(term, load_ontology())
         try:
-            info["usage"] = usage(store_path, endpoint, term)
+            info["usage"] = usage(store_path, endpoint, term, timeout)
         except InputError as exc:
             info["usage"] = f"unavailable: {exc}"
     if as_json:

@@ -8,24 +8,43 @@ from typing import TextIO
 
 import click
 
-from ..annotation.problems import summary_line
+from ..annotation.problems import ERROR, Problem, summary_line
 from ..annotation.report_graph import report_graph
+from ..annotation.textinput import printable
 from ..annotation.validate import ValidationRun, validate_paths
-from .options import format_option, output_option
+from .options import format_option, is_quiet, output_option
 
 FORMATS = ("text", "json", "ttl")
 
 
+def problem_line(problem: Problem) -> str:
+    """``file:line:column: field: severity: message``: the column too when known (YAML
+    syntax errors), as the JSON output and docs/annotation-format.md have it; printable
+    even when a file name holds bytes that are not UTF-8.
+
+    >>> problem_line(Problem("x.yaml", "YAML syntax error: …", "yaml-syntax", line=3, column=9))
+    'x.yaml:3:9: error: YAML syntax error: …'
+    """
+    text = str(problem)
+    where = f"{problem.file}:{problem.line}"
+    if problem.line and problem.column and not text.startswith(f"{where}:{problem.column}:"):
+        text = f"{where}:{problem.column}{text[len(where) :]}"
+    return printable(text)
+
+
 def write_text(run: ValidationRun, out: TextIO) -> None:
+    """Every problem and the summary line; with -q only the errors (exit code unchanged)."""
+    quiet = is_quiet()
     for problem in run.problems:
-        out.write(f"{problem}\n")
-    out.write(summary_line(run.summary()) + "\n")
+        if not quiet or problem.severity == ERROR:
+            out.write(problem_line(problem) + "\n")
+    if not quiet:
+        out.write(summary_line(run.summary()) + "\n")
 
 
 def write_json(run: ValidationRun, out: TextIO) -> None:
     data = {"problems": [p.to_json() for p in run.problems], "summary": run.summary()}
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(printable(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def write_reports(run: ValidationRun, out: TextIO) -> None:
@@ -49,8 +68,9 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, output: Text
     shapes on its own. Problems are reported as FILE:LINE: FIELD: SEVERITY: MESSAGE;
     `--format json` lists them as objects, `--format ttl` as one SHACL validation report
     per file (reader problems included, located with nsh:line and nsh:field).
-    Exits 0 when there are no errors (warnings pass), 1 when any file has errors, 2 when a
-    file cannot be read or parsed at all.
+    Exits 0 when there are no errors (warnings pass), 1 when any file has errors (also two
+    files for the same paper and annotator), 2 when a file cannot be read or parsed at all
+    (or a symbolic link loops). With -q the text report lists only the errors.
     """
     run = validate_paths(list(paths))
     WRITERS[fmt](run, output)

@@ -1,0 +1,127 @@
+"""The run job (``normspace run``): from a corpus folder to a store, results and a report.
+
+A fresh store is built from the corpus (validated first: any error stops the job before
+anything is written), every library query that needs no parameter is run, the key
+comparisons are shown, and the output folder receives the validated graph (N-Quads), each
+query's results (CSV) and the Markdown report (see :mod:`normspace.runreport`).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .annotation import ValidationRun
+from .errors import InputError
+from .feedback import Echo, Progress, discard, seconds_since
+from .loading import LoadSummary, build_store
+from .querylib import NamedQuery, library
+from .runreport import print_key_comparisons, write_outputs
+from .store import QueryResult, Store, check_store_folder
+from .validation import check_loadable, report_problems, validate_files
+
+log = logging.getLogger(__name__)
+
+
+def run_named(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> QueryResult:
+    """Bind parameters (resolving terms) and run a library query."""
+    started = time.perf_counter()
+    result = query.run(store, values)
+    log.info("query %s: %d rows in %.3f s", query.name, len(result.rows), seconds_since(started))
+    return result
+
+
+def runnable_queries() -> tuple[list[NamedQuery], list[NamedQuery]]:
+    """Library queries that run without arguments, and those that need a parameter."""
+    ready, needs = [], []
+    for query in library().top_level():
+        (needs if any(p.required for p in query.params) else ready).append(query)
+    return ready, needs
+
+
+@dataclass
+class RunResult:
+    out: Path
+    store: Path | None
+    run: ValidationRun
+    summary: LoadSummary
+    results: dict[str, QueryResult]
+    skipped: list[NamedQuery]
+    files: list[Path]
+
+
+def run_job(
+    corpus: Path,
+    out: Path,
+    store_path: Path | None = None,
+    echo: Echo = discard,
+    err: Echo = discard,
+    progress: Progress | None = None,
+    corpus_name: str | None = None,
+) -> RunResult:
+    """Fresh store, validation, load, queries, comparisons, report (see module docstring).
+
+    ``echo`` receives the key comparisons, ``err`` the validation problems; the report
+    calls the corpus ``corpus_name`` (default: its path). The store is
+    built in a new folder; without ``store_path`` it is a temporary folder removed at the
+    end (the exported N-Quads hold the same data), with ``store_path`` it replaces whatever
+    store was there once the build succeeded.
+    """
+    if not corpus.is_dir():
+        raise InputError(f"corpus folder {corpus} does not exist")
+    if store_path is not None:
+        check_store_folder(store_path)
+    run = validate_files([corpus], progress)
+    if run.problems:
+        report_problems(run, err)
+    documents = check_loadable(run)
+
+    workdir = Path(tempfile.mkdtemp(prefix="normspace-run-"))
+    build_path = (
+        store_path.with_name(store_path.name + ".building") if store_path else workdir / "store"
+    )
+    _remove_leftover_store(build_path)
+    try:
+        store, summary = build_store(build_path, documents)
+        ready, needs = runnable_queries()
+        results = {q.name: run_named(store, q) for q in ready}
+        out.mkdir(parents=True, exist_ok=True)
+        name = corpus_name or f"`{corpus}`"
+        files = write_outputs(store, out, corpus, name, run, summary, results, needs)
+        print_key_comparisons(results, echo)
+        store.close()
+        del store
+        if store_path is not None:
+            _swap_into_place(build_path, store_path)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if store_path is not None and build_path.exists():
+            shutil.rmtree(build_path, ignore_errors=True)
+    return RunResult(out, store_path, run, summary, results, needs, files)
+
+
+def _remove_leftover_store(path: Path) -> None:
+    """Remove a store left by an interrupted run (never a folder with other content)."""
+    if path.exists():
+        check_store_folder(path)
+        shutil.rmtree(path)
+
+
+def _swap_into_place(built: Path, target: Path) -> None:
+    """Move a freshly built store to ``target``, replacing an older store there."""
+    import gc
+
+    gc.collect()  # make sure no handle on the built store keeps its lock
+    if target.exists():
+        check_store_folder(target)
+        old = target.with_name(target.name + ".old")
+        _remove_leftover_store(old)
+        target.rename(old)
+        built.rename(target)
+        shutil.rmtree(old)
+    else:
+        built.rename(target)

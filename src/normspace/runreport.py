@@ -1,0 +1,320 @@
+"""What the run job shows and writes: the key comparison tables and the Markdown report.
+
+Rendering only: the results come in as :class:`~normspace.store.QueryResult` objects, the
+terminal output goes through an :data:`~normspace.feedback.Echo`.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import URIRef
+
+from .annotation import ValidationRun
+from .annotation.problems import summary_line
+from .feedback import Echo
+from .loading import LoadSummary
+from .namespaces import NORM, curie
+from .querylib import NamedQuery, library
+from .results import Table, cell_text, pivot, render
+from .store import OxigraphStore, QueryResult
+
+log = logging.getLogger(__name__)
+
+
+#: The comparisons printed by ``normspace run`` and placed first in the report:
+#: (query name, heading).
+KEY_COMPARISONS = (
+    ("approach-value-matrix", "Alignment approaches × values (papers)"),
+    ("whose-values", "Whose values: normative input and sampling per approach (papers)"),
+    ("trade-offs", "Value trade-offs by context, and how they are resolved (papers)"),
+    ("approaches-without-contestability", "Alignment approaches without any contestability"),
+    ("high-stakes-without-contestability", "High-stakes contexts without contestability"),
+)
+
+#: Further query results summarised in the report.
+REPORT_SECTIONS = (
+    ("evaluation-layers", "Evaluation layers"),
+    ("pluralism-per-approach", "Pluralism and aggregation per approach (papers)"),
+    ("affected-without-voice", "Affected but not heard (papers)"),
+    ("annotator-disagreement", "Annotator disagreement"),
+)
+
+#: The approach × value matrix shown by ``run`` has at least this many value columns
+#: (fewer only when fewer values are used), and more when needed to show every approach's
+#: most frequent value; an "other values" column counts each approach's values left out.
+#: The full matrix is always written to ``queries/approach-value-matrix.csv``.
+MATRIX_COLUMNS = 10
+REPORT_ROWS = 40
+OTHER_VALUES = "other values"
+
+
+def matrix_columns(rows: Sequence[tuple], limit: int = MATRIX_COLUMNS) -> list:
+    """Value columns of the approach × value matrix, most used first: every approach's
+    most frequent value (ties go to the value used more overall), so that no value
+    central to a listed approach is hidden, then the most used values up to ``limit``.
+
+    >>> rows = [("a", "x", 5), ("a", "y", 1), ("b", "z", 1), ("b", "w", 1), ("c", "y", 2)]
+    >>> matrix_columns(rows, limit=1)
+    ['x', 'y', 'w']
+    >>> matrix_columns(rows, limit=4)
+    ['x', 'y', 'w', 'z']
+    """
+    totals: dict = {}
+    best: dict = {}
+    for _approach, value, papers in rows:
+        totals[value] = totals.get(value, 0) + int(papers)
+    for approach, value, papers in rows:
+        rank = (-int(papers), -totals[value], str(value))
+        if approach not in best or rank < best[approach][0]:
+            best[approach] = (rank, value)
+    by_use = sorted(totals, key=lambda v: (-totals[v], str(v)))
+    central = {value for _rank, value in best.values()}
+    chosen = set(central)
+    for value in by_use:
+        if len(chosen) >= limit:
+            break
+        chosen.add(value)
+    return [v for v in by_use if v in chosen]
+
+
+def matrix_note(result: QueryResult) -> str:
+    """What the shown matrix leaves out, and where the full one is."""
+    shown = len(matrix_columns(result.rows))
+    total = len({value for _a, value, _p in result.rows})
+    if shown == total:
+        return f"All {total} values are shown."
+    return (
+        f"Columns: the top {shown} of {total} values by papers, including each approach's "
+        f"most frequent value; `{OTHER_VALUES}` counts an approach's values not shown; "
+        "the full matrix is in queries/approach-value-matrix.csv."
+    )
+
+
+def key_table(name: str, result: QueryResult, labels: bool = False) -> Table:
+    """The table shown for a key comparison: the approach × value matrix is pivoted (see
+    :func:`matrix_columns`), whose-values is grouped into one row per approach, other
+    results are shown as they are."""
+    table = Table.from_result(result)
+    if not result.rows:
+        return table
+    if name == "approach-value-matrix":
+        return _matrix(table, result, labels)
+    if name == "whose-values":
+        return _grouped(result, WHOSE_VALUES_COLUMNS, labels)
+    return table
+
+
+def _matrix(table: Table, result: QueryResult, labels: bool) -> Table:
+    columns = matrix_columns(result.rows)
+    matrix = pivot(table, "approach", "value", "papers", labels, column_order=columns)
+    if len(columns) == len({value for _a, value, _p in result.rows}):
+        return matrix
+    shown = set(columns)
+    hidden: dict = {}
+    for approach, value, _papers in result.rows:
+        if value not in shown:
+            hidden[approach] = hidden.get(approach, 0) + 1
+    rows = [[*row, hidden.get(row[0], "")] for row in matrix.rows]
+    return Table([*matrix.columns, OTHER_VALUES], rows)
+
+
+def key_note(name: str, result: QueryResult) -> str | None:
+    """A note under a key comparison table (what it leaves out), if any."""
+    if name == "approach-value-matrix" and result.rows:
+        return matrix_note(result)
+    return None
+
+
+#: Columns of the grouped whose-values table: property -> heading.
+WHOSE_VALUES_COLUMNS = {
+    str(NORM.normativeInputFrom): "normative input from",
+    str(NORM.hasSamplingMethod): "sampling",
+}
+
+
+def _grouped(result: QueryResult, columns: dict[str, str], labels: bool) -> Table:
+    """Rows ``(key, property, term, papers)`` as one row per key, one cell per property
+    listing ``term (papers)``; an unbound term reads "none recorded"."""
+    cells: dict = {}
+    for key, prop, term, papers in result.rows:
+        text = cell_text(term, labels) if term is not None else "none recorded"
+        cells.setdefault(key, {}).setdefault(str(prop), []).append(f"{text} ({papers})")
+    rows = [
+        [key, *("; ".join(by_prop.get(p, [])) for p in columns)] for key, by_prop in cells.items()
+    ]
+    return Table([result.variables[0], *columns.values()], rows)
+
+
+def print_key_comparisons(results: dict[str, QueryResult], echo: Echo) -> None:
+    """The key comparisons as terminal tables (CURIEs keep them narrow)."""
+    for name, heading in KEY_COMPARISONS:
+        if name not in results:
+            continue
+        buffer = io.StringIO()
+        render(key_table(name, results[name]), "table", buffer)
+        note = key_note(name, results[name])
+        echo(f"\n== {heading} ==\n{buffer.getvalue().rstrip()}" + (f"\n{note}" if note else ""))
+
+
+def write_outputs(
+    store: OxigraphStore,
+    out: Path,
+    corpus: Path,
+    corpus_name: str,
+    run: ValidationRun,
+    summary: LoadSummary,
+    results: dict[str, QueryResult],
+    skipped: Sequence[NamedQuery],
+) -> list[Path]:
+    """The validated graph, one CSV per query, and the Markdown report (which names the
+    corpus ``corpus_name`` and its files relative to ``corpus``)."""
+    written = []
+    graph_file = out / "normspace.nq"
+    with graph_file.open("wb") as fh:
+        store.export(fh, "nq")
+    log.info("wrote the validated graph to %s", graph_file)
+    written.append(graph_file)
+    query_dir = out / "queries"
+    query_dir.mkdir(exist_ok=True)
+    for name, result in results.items():
+        path = query_dir / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            render(result, "csv", fh)
+        written.append(path)
+    from .analysis import highlights, paper_tags
+
+    network = highlights(paper_tags(store))
+    report_file = out / "report.md"
+    report = markdown_report(corpus_name, run, summary, results, skipped, network, corpus)
+    report_file.write_text(report, encoding="utf-8")
+    log.info(
+        "wrote %d query results to %s/ and the report to %s", len(results), query_dir, report_file
+    )
+    written.append(report_file)
+    return written
+
+
+def _md_table(table: Table, limit: int = REPORT_ROWS) -> str:
+    buffer = io.StringIO()
+    shown = Table(table.columns, table.rows[:limit])
+    render(shown, "markdown", buffer, labels=True)
+    text = buffer.getvalue()
+    if len(table.rows) > limit:
+        text += f"\n… {len(table.rows) - limit} more rows in the CSV file.\n"
+    return text
+
+
+def _label(iri: str) -> str:
+    return cell_text(URIRef(iri), labels=True)
+
+
+def query_title(name: str) -> str:
+    return library().queries[name].title
+
+
+def markdown_report(
+    corpus_name: str,
+    run: ValidationRun,
+    summary: LoadSummary,
+    results: dict[str, QueryResult],
+    skipped: Sequence[NamedQuery],
+    network,
+    corpus: Path | None = None,
+) -> str:
+    """The report of ``normspace run`` (Markdown). It names the corpus ``corpus_name`` and
+    its files relative to ``corpus``, so that a report does not depend on where the corpus
+    (or NormSpace, for the bundled corpus) happens to be installed."""
+    lines = [
+        "# NormSpace corpus report",
+        "",
+        f"Corpus: {corpus_name}. {len(summary.loaded)} annotations of {summary.papers} papers.",
+        "",
+        "## Validation",
+        "",
+        summary_line(run.summary()) + ".",
+        "",
+    ]
+    warnings = [p for p in run.problems if p.severity != "error"]
+    for problem in warnings[:REPORT_ROWS]:
+        lines.append(f"- {_relative(str(problem), corpus)}")
+    if len(warnings) > REPORT_ROWS:
+        lines.append(f"- … and {len(warnings) - REPORT_ROWS} more")
+    lines.append("")
+    lines += ["## Key comparisons", ""]
+    for name, heading in (*KEY_COMPARISONS, *REPORT_SECTIONS):
+        if name not in results:
+            continue
+        lines += [f"### {heading}", "", f"Query `{name}`: {query_title(name)}.", ""]
+        table = key_table(name, results[name], labels=True)
+        lines.append(_md_table(table) if table.rows else "No rows.\n")
+        note = key_note(name, results[name])
+        if note:
+            lines += [note, ""]
+    gaps = results.get("coverage-gaps")
+    if gaps is not None:
+        lines += [
+            "### Coverage gaps",
+            "",
+            f"{len(gaps.rows)} pairs of a top-level value and a deployment domain are not "
+            "addressed by any paper (`queries/coverage-gaps.csv`).",
+            "",
+        ]
+    lines += network_section(network)
+    lines += ["## Query results", ""]
+    for name in results:
+        lines.append(
+            f"- `queries/{name}.csv`: {query_title(name)} ({len(results[name].rows)} rows)"
+        )
+    for query in skipped:
+        params = ", ".join(f"?{p.name}" for p in query.params if p.required)
+        lines.append(
+            f"- `{query.name}` needs {params}: run `normspace query {query.name} "
+            f"--param {query.params[0].name}=...`"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _relative(text: str, corpus: Path | None) -> str:
+    """``text`` with the corpus folder left out of the file paths it names."""
+    if corpus is None:
+        return text
+    return text.replace(f"{corpus.resolve()}{os.sep}", "").replace(f"{corpus}{os.sep}", "")
+
+
+def network_section(network) -> list[str]:
+    lines = [
+        "## Co-occurrence network",
+        "",
+        f"{network.terms} terms used in {network.papers} papers; {network.edges} pairs of "
+        f"terms share a paper (density {network.density:.3f}).",
+        "",
+    ]
+    if network.hubs:
+        lines += ["Most connected terms (weighted degree):", ""]
+        lines += [f"- {_label(t)} (`{curie(t)}`): {d}" for t, d in network.hubs]
+        lines.append("")
+    if network.bridges:
+        lines += ["Bridging terms (betweenness centrality):", ""]
+        lines += [f"- {_label(t)} (`{curie(t)}`): {b}" for t, b in network.bridges]
+        lines.append("")
+    if network.communities:
+        lines += ["Communities (Louvain, seed 0), most used terms first:", ""]
+        for i, members in enumerate(network.communities, start=1):
+            shown = ", ".join(_label(t) for t in members[:8])
+            more = f" and {len(members) - 8} more" if len(members) > 8 else ""
+            lines.append(f"{i}. {shown}{more}")
+        lines.append("")
+    if network.pairs:
+        lines += ["Terms of different dimensions that meet more often than by chance (lift):", ""]
+        lines += [
+            f"- {_label(p.a)} + {_label(p.b)}: {p.papers} papers, lift {p.lift}"
+            for p in network.pairs
+        ]
+        lines.append("")
+    return lines
