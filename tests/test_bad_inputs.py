@@ -12,15 +12,14 @@ from __future__ import annotations
 import codecs
 import hashlib
 import shutil
-import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from canned_http import canned_server
 from click.testing import CliRunner
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -92,52 +91,14 @@ def _extra_setups() -> dict[str, Callable]:
     return extra
 
 
-@contextmanager
-def _http_server(folder: Path, case: dict) -> Iterator[str]:
+def _http_server(folder: Path, case: dict):
     """A local server that answers every request with the case's canned response."""
-    body = (folder / "response.body").read_bytes()
-    status = int(case.get("response_status", 200))
-    ctype = case.get("response_type", "application/sparql-results+json")
-    drip = bool(case.get("response_drip", False))
-    stop = threading.Event()
-
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            if not drip:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not drip:
-                self.wfile.write(body)
-                return
-            for byte in body:  # one byte a second, until the client gives up
-                if stop.wait(1.0):
-                    return
-                try:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                except OSError:
-                    return
-
-        do_GET = do_POST = _answer
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
+    return canned_server(
+        (folder / "response.body").read_bytes(),
+        int(case.get("response_status", 200)),
+        case.get("response_type", "application/sparql-results+json"),
+        1.0 if case.get("response_drip") else None,
+    )
 
 
 # ---------------------------------------------------------------- store snapshots
