@@ -40,6 +40,7 @@ def validate_files(paths: Sequence[Path], progress: Progress | None = None) -> V
         for path in bar:
             run.files.append(validate_file(path, engine, resolver))
             log.debug("validated %s", path)
+    run.check_duplicates()  # two files of one paper and annotator: an error, as in validate
     took = seconds_since(started)
     log.info("validated %d files in %.2f s: %s", len(files), took, summary_line(run.summary()))
     return run
