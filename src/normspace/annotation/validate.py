@@ -28,12 +28,11 @@ from ..shacl import (
 )
 from .document import AnnotationDocument, ParsedFile, parse_file
 from .from_yaml import join
-from .problems import ERROR, INFO, WARNING, Problem, summarise
+from .problems import ERROR, Problem, summarise
 from .slots import PROPERTY_FIELDS
 from .terms import TermResolver
 
 YAML_SUFFIXES = (".yaml", ".yml")
-SEVERITY = {"Violation": ERROR, "Warning": WARNING, "Info": INFO}
 
 #: Node-level SHACL constraints without a result path: the YAML field they are about.
 SHAPE_FIELDS = {
@@ -313,7 +312,7 @@ class ResultMapper:
             file=str(self.parsed.path),
             message=result.message or f"{result.component} on {result.path}",
             rule=_shape_name(result.shape, result.component),
-            severity=SEVERITY.get(result.severity, ERROR),
+            severity=result.level.value,
             line=self.parsed.line_of(field) if field is not None else None,
             field=field or None,
             value=_render(result.value),
