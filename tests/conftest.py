@@ -64,3 +64,16 @@ def run_cli():
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def loaded_store_dir(tmp_path_factory) -> Path:
+    """An on-disk store with the bundled ontology and the query fixture corpus, loaded by
+    `normspace load` (read-only use: copy it to modify it, e.g. with ``store_copy``)."""
+    from normspace.cli.main import cli
+
+    path = tmp_path_factory.mktemp("loaded") / "store"
+    corpus = DATA / "queries" / "corpus"
+    result = CliRunner().invoke(cli, ["-q", "load", str(corpus), "--store", str(path)])
+    assert result.exit_code == 0, result.output
+    return path

@@ -23,7 +23,6 @@ from canned_http import canned_server
 from click.testing import CliRunner
 
 BAD = Path(__file__).parent / "data" / "bad"
-CORPUS = Path(__file__).parent / "data" / "queries" / "corpus"
 
 #: Printed by the CLI's last-resort guard; a case that shows it has no real message yet.
 GUARD_TEXT = "unexpected error"
@@ -104,17 +103,6 @@ def _http_server(folder: Path, case: dict):
 # ---------------------------------------------------------------- store snapshots
 
 
-@pytest.fixture(scope="module")
-def preloaded_store(tmp_path_factory) -> Path:
-    """A store with the bundled ontology and the query fixture corpus (copied per case)."""
-    from normspace.cli.main import cli
-
-    path = tmp_path_factory.mktemp("bad-store") / "store"
-    result = CliRunner().invoke(cli, ["-q", "load", str(CORPUS), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
-
-
 def store_snapshot(path: Path) -> str:
     """What the store holds: its sorted quads when it opens, else a digest of its files.
 
@@ -160,7 +148,7 @@ def test_bad_input(case_dir: Path, tmp_path: Path, request: pytest.FixtureReques
     store: Path | None = None
     if case.get("store"):
         store = tmp_path / "store"
-        shutil.copytree(request.getfixturevalue("preloaded_store"), store)
+        shutil.copytree(request.getfixturevalue("loaded_store_dir"), store)
         substitutions["store"] = str(store)
     extra = _extra_setups()
     with ExitStack() as stack:

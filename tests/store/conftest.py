@@ -39,20 +39,6 @@ def query_store(corpus_documents, ontology_slice):
     return store
 
 
-@pytest.fixture(scope="session")
-def loaded_store_dir(tmp_path_factory) -> Path:
-    """An on-disk store with the bundled ontology and the fixture corpus, loaded by
-    `normspace load` (read-only use: copy it with `store_copy` to modify it)."""
-    from click.testing import CliRunner
-
-    from normspace.cli.main import cli
-
-    path = tmp_path_factory.mktemp("loaded") / "store"
-    result = CliRunner().invoke(cli, ["-q", "load", str(CORPUS), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
-
-
 @pytest.fixture
 def store_copy(loaded_store_dir, tmp_path) -> Path:
     """A private copy of the loaded store that a test may modify."""

@@ -159,7 +159,7 @@ def read_csl_json(text: str, name: str) -> list[Reference]:
         raise InputError(f"{name}: not valid JSON: {exc}") from exc
     for where, bad in strings_with_surrogates(data):
         raise InputError(
-            f"{name}: {where}: {surrogate_message(bad)}; a `\\uXXXX` escape of a surrogate "
+            f"{name}: {where}: {surrogate_message(bad)}; a `\\uD800`–`\\uDFFF` escape "
             "must be followed by its pair (or write the character itself)"
         )
     if isinstance(data, dict) and "items" in data:

@@ -28,7 +28,7 @@ from ..errors import InputError
 MAX_DEPTH = 64
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: A ``\\uXXXX`` escape of a surrogate code point in N-Triples/Turtle/JSON source text.
+#: A ``\\uD800``–``\\uDFFF`` escape (a surrogate code point) in N-Triples/Turtle/JSON source text.
 _SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*(\\u[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
