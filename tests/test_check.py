@@ -288,9 +288,10 @@ def test_qc_engines_agree_on_the_bundled_ontology(ontology_graph) -> None:
     oxigraph, rdflib_ = _both_engines(ontology_graph, rules, None)
     assert oxigraph and oxigraph == rdflib_
     usage = _usage_for(ontology_graph, shapes_dir(), queries_dir(), corpus_dir())
-    assert _both_engines(ontology_graph, rules, usage)[0] == _both_engines(
-        ontology_graph, rules, usage
-    )[1]
+    assert (
+        _both_engines(ontology_graph, rules, usage)[0]
+        == _both_engines(ontology_graph, rules, usage)[1]
+    )
 
 
 @pytest.mark.parametrize("case", QC_ENGINE_CASES, ids=[c.name for c in QC_ENGINE_CASES])

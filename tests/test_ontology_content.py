@@ -1,16 +1,19 @@
-"""What the bundled ontology must contain: twelve populated dimensions, sourced terms,
+"""What the bundled ontology must contain: sixteen populated dimensions, sourced terms,
 the reserved term IRIs, a complete header, and OWL ranges that agree with the SHACL slots."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as rdfns
+from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from ruamel.yaml import YAML
 
-from normspace.namespaces import NORM, NORM_IRI, ONTOLOGY_IRI, VANN, curie
+from normspace.namespaces import NORM, NORM_IRI, ONTOLOGY_IRI, SCHEMA, VANN, curie
 from normspace.ontology import DIMENSIONS, SLOT_SCHEMES, SUPPORTING_SCHEMES, term_index
 
 RESERVED = YAML(typ="safe").load(
@@ -29,9 +32,9 @@ def concepts(graph: Graph) -> set[URIRef]:
     }
 
 
-def test_there_are_twelve_dimensions() -> None:
-    assert len(DIMENSIONS) == 12
-    assert len({scheme for _, scheme in DIMENSIONS}) == 12
+def test_there_are_sixteen_dimensions() -> None:
+    assert len(DIMENSIONS) == 16
+    assert len({scheme for _, scheme in DIMENSIONS}) == 16
 
 
 @pytest.mark.parametrize(("cls", "scheme"), DIMENSIONS, ids=[curie(s) for _, s in DIMENSIONS])
@@ -131,3 +134,245 @@ def test_slot_property_range_agrees_with_its_scheme(ontology_graph: Graph, prop,
     """The OWL range of each annotation slot is the class of the scheme SHACL checks."""
     assert (prop, RDF.type, OWL.ObjectProperty) in ontology_graph
     assert ontology_graph.value(prop, RDFS.range) == SCHEME_CLASS[scheme]
+
+
+# --- annotation model 2 (issue 8) ------------------------------------------------------------
+
+#: Term IRIs that code, shapes and queries rely on, with their fixed preferred labels.
+FIXED_TERMS = [
+    (NORM.Proposes, NORM.ContributionRoleScheme, "proposes"),
+    (NORM.Applies, NORM.ContributionRoleScheme, "applies"),
+    (NORM.Evaluates, NORM.ContributionRoleScheme, "evaluates"),
+    (NORM.Compares, NORM.ContributionRoleScheme, "compares"),
+    (NORM.Critiques, NORM.ContributionRoleScheme, "critiques"),
+    (NORM.Surveys, NORM.ContributionRoleScheme, "surveys"),
+    (NORM.UsesAsBaseline, NORM.ContributionRoleScheme, "uses as baseline"),
+    (NORM.Improves, NORM.FindingDirectionScheme, "improves"),
+    (NORM.Worsens, NORM.FindingDirectionScheme, "worsens"),
+    (NORM.NoDifference, NORM.FindingDirectionScheme, "no difference"),
+    (NORM.MixedResult, NORM.FindingDirectionScheme, "mixed"),
+]
+
+
+@pytest.mark.parametrize(("term", "scheme", "label"), FIXED_TERMS, ids=lambda v: str(v))
+def test_fixed_term_exists_with_its_label(ontology_graph: Graph, term, scheme, label) -> None:
+    assert (term, SKOS.inScheme, scheme) in ontology_graph
+    assert ontology_graph.value(term, SKOS.prefLabel) == Literal(label, lang="en")
+
+
+@pytest.mark.parametrize(
+    ("scheme", "terms"),
+    [
+        (
+            NORM.HarmScheme,
+            [
+                "RepresentationalHarm",
+                "AllocativeHarm",
+                "QualityOfServiceHarm",
+                "Misinformation",
+                "PrivacyViolation",
+                "ManipulationAndDeception",
+                "SecurityHarm",
+                "OverRelianceOnAI",
+                "InterpersonalHarm",
+                "SocietalHarm",
+                "EnvironmentalHarm",
+            ],
+        ),
+        (
+            NORM.ResearchMethodScheme,
+            [
+                "ControlledExperiment",
+                "QuestionnaireSurvey",
+                "Interviews",
+                "FieldStudy",
+                "ParticipatoryWorkshop",
+                "FormalAnalysis",
+                "Simulation",
+                "BenchmarkConstruction",
+                "DatasetConstruction",
+                "PolicyAndLegalAnalysis",
+                "LiteratureSurvey",
+                "CaseStudyResearch",
+                "ConceptualArgument",
+                "UserStudy",
+                "DeliberativeProcess",
+            ],
+        ),
+        (
+            NORM.DesignGoalScheme,
+            [
+                "Accuracy",
+                "CostEfficiency",
+                "Scalability",
+                "Coverage",
+                "Faithfulness",
+                "Granularity",
+            ],
+        ),
+    ],
+    ids=lambda v: curie(str(v)) if isinstance(v, URIRef) else None,
+)
+def test_new_dimension_has_the_minimum_terms_of_issue_8(ontology_graph: Graph, scheme, terms):
+    missing = [t for t in terms if (NORM[t], SKOS.inScheme, scheme) not in ontology_graph]
+    assert missing == []
+
+
+#: New properties of the annotation model: (property, OWL kind, domain, range).
+MODEL_PROPERTIES = [
+    (NORM.hasContribution, OWL.ObjectProperty, NORM.PaperAnnotation, NORM.Contribution),
+    (NORM.hasRole, OWL.ObjectProperty, NORM.Contribution, NORM.ContributionRole),
+    (NORM.hasHarm, OWL.ObjectProperty, NORM.Contribution, NORM.Harm),
+    (NORM.hasDesignGoal, OWL.ObjectProperty, NORM.Contribution, NORM.DesignGoal),
+    (NORM.hasResearchMethod, OWL.ObjectProperty, NORM.PaperAnnotation, NORM.ResearchMethod),
+    (NORM.hasDiscipline, OWL.ObjectProperty, NORM.PaperAnnotation, NORM.Discipline),
+    (NORM.hasFinding, OWL.ObjectProperty, NORM.Contribution, NORM.Finding),
+    (NORM.measures, OWL.ObjectProperty, NORM.Finding, NORM.EvaluationCriterion),
+    (NORM.comparedWith, OWL.ObjectProperty, NORM.Finding, NORM.AlignmentApproach),
+    (NORM.direction, OWL.ObjectProperty, NORM.Finding, NORM.FindingDirection),
+    (NORM.hasSample, OWL.ObjectProperty, NORM.Contribution, NORM.StudySample),
+    (NORM.usesDataset, OWL.ObjectProperty, NORM.Contribution, SCHEMA.Dataset),
+    (NORM.producesDataset, OWL.ObjectProperty, NORM.Contribution, SCHEMA.Dataset),
+    (NORM.usesModel, OWL.ObjectProperty, NORM.Contribution, SCHEMA.SoftwareApplication),
+    (NORM.producesModel, OWL.ObjectProperty, NORM.Contribution, SCHEMA.SoftwareApplication),
+    (NORM.hasPole, OWL.ObjectProperty, NORM.TradeOff, SKOS.Concept),
+    (NORM.involvesValue, OWL.ObjectProperty, NORM.TradeOff, NORM.Value),
+    (NORM.involvesStakeholder, OWL.ObjectProperty, NORM.TradeOff, NORM.Stakeholder),
+    (NORM.involvesDesignGoal, OWL.ObjectProperty, NORM.TradeOff, NORM.DesignGoal),
+    (NORM.hasPriority, OWL.ObjectProperty, NORM.TradeOff, NORM.PriorityRank),
+    (NORM.priorityOf, OWL.ObjectProperty, NORM.PriorityRank, SKOS.Concept),
+    (NORM.intendedScheme, OWL.ObjectProperty, NORM.TermRequest, SKOS.ConceptScheme),
+    (NORM.proposedBroader, OWL.ObjectProperty, NORM.TermRequest, SKOS.Concept),
+    (NORM.hasContestationSetting, OWL.ObjectProperty, NORM.Contribution, NORM.ContestationSetting),
+    (NORM.settingFor, OWL.ObjectProperty, NORM.ContestationSetting, NORM.ContestabilityMechanism),
+    (NORM.hasTradeOff, OWL.ObjectProperty, NORM.Contribution, NORM.TradeOff),
+    (NORM.resultText, OWL.DatatypeProperty, NORM.Finding, rdfns.XSD.string),
+    (NORM.baselineDescription, OWL.DatatypeProperty, NORM.Finding, rdfns.XSD.string),
+    (NORM.population, OWL.DatatypeProperty, None, rdfns.XSD.string),
+    (NORM.sampleSize, OWL.DatatypeProperty, NORM.StudySample, rdfns.XSD.nonNegativeInteger),
+    (NORM.declaresAbsence, OWL.DatatypeProperty, NORM.Contribution, rdfns.XSD.boolean),
+]
+
+
+@pytest.mark.parametrize(
+    ("prop", "kind", "domain", "range_"),
+    MODEL_PROPERTIES,
+    ids=[curie(p[0]) for p in MODEL_PROPERTIES],
+)
+def test_model_property_is_declared_as_specified(
+    ontology_graph: Graph, prop, kind, domain, range_
+) -> None:
+    assert (prop, RDF.type, kind) in ontology_graph
+    assert ontology_graph.value(prop, RDFS.domain) == domain
+    assert ontology_graph.value(prop, RDFS.range) == range_
+
+
+#: The v1 tag properties now belong to a contribution; disciplines and research methods stay
+#: with the paper.
+PAPER_LEVEL = {NORM.hasDiscipline, NORM.hasResearchMethod}
+#: Slot properties whose subject is a node inside a contribution rather than the contribution.
+NESTED = {
+    NORM.involvesValue: NORM.TradeOff,
+    NORM.involvesStakeholder: NORM.TradeOff,
+    NORM.involvesDesignGoal: NORM.TradeOff,
+    NORM.arisesInContext: NORM.TradeOff,
+    NORM.resolvedBy: NORM.TradeOff,
+    NORM.decidedBy: NORM.TradeOff,
+    NORM.assumptionType: NORM.NormativeAssumption,
+    NORM.attribution: NORM.NormativeAssumption,
+    NORM.stance: NORM.NormativeAssumption,
+    NORM.measures: NORM.Finding,
+    NORM.comparedWith: NORM.Finding,
+    NORM.direction: NORM.Finding,
+    NORM.settingFor: NORM.ContestationSetting,
+}
+#: Mechanism types state where they typically operate; a paper's setting may override that.
+SETTING_OR_TYPE = {NORM.atStage, NORM.contestableBy}
+
+
+@pytest.mark.parametrize("prop", sorted(SLOT_SCHEMES), ids=[curie(p) for p in sorted(SLOT_SCHEMES)])
+def test_slot_property_domain_follows_the_contribution_model(ontology_graph: Graph, prop) -> None:
+    domain = ontology_graph.value(prop, RDFS.domain)
+    if prop in SETTING_OR_TYPE:
+        members = set(Collection(ontology_graph, ontology_graph.value(domain, OWL.unionOf)))
+        assert members == {NORM.ContestabilityMechanism, NORM.ContestationSetting}
+    elif prop in PAPER_LEVEL:
+        assert domain == NORM.PaperAnnotation
+    else:
+        assert domain == NESTED.get(prop, NORM.Contribution)
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        NORM.noAlignmentApproach,
+        NORM.noContestabilityMechanism,
+        NORM.noEvaluation,
+        NORM.noNormativeInput,
+        NORM.domainGeneral,
+        NORM.noPluralismApproach,
+    ],
+    ids=curie,
+)
+def test_absence_flag_is_a_boolean_declaration_of_a_contribution(ontology_graph: Graph, prop):
+    assert (prop, RDF.type, OWL.DatatypeProperty) in ontology_graph
+    assert (prop, RDFS.subPropertyOf, NORM.declaresAbsence) in ontology_graph
+    assert ontology_graph.value(prop, RDFS.domain) == NORM.Contribution
+    assert ontology_graph.value(prop, RDFS.range) == rdfns.XSD.boolean
+
+
+@pytest.mark.parametrize(
+    "pole", [NORM.involvesValue, NORM.involvesStakeholder, NORM.involvesDesignGoal]
+)
+def test_every_pole_kind_is_a_pole(ontology_graph: Graph, pole) -> None:
+    assert (pole, RDFS.subPropertyOf, NORM.hasPole) in ontology_graph
+
+
+def test_v1_flag_is_deprecated_in_favour_of_the_contribution_flag(ontology_graph: Graph) -> None:
+    old = NORM.proposesNoApproach
+    assert ontology_graph.value(old, OWL.deprecated) == Literal(True)
+    assert ontology_graph.value(old, DCTERMS.isReplacedBy) == NORM.noAlignmentApproach
+
+
+def test_term_requests_may_stand_where_terms_do(ontology_graph: Graph) -> None:
+    """A request is inferred to be a member of its slot's class; disjointness would make every
+    annotation with a request inconsistent."""
+    classes = {cls for cls, _ in (*DIMENSIONS, *SUPPORTING_SCHEMES)} | {SKOS.Concept}
+    disjoint = set(ontology_graph.objects(NORM.TermRequest, OWL.disjointWith)) | set(
+        ontology_graph.subjects(OWL.disjointWith, NORM.TermRequest)
+    )
+    assert disjoint & classes == set()
+
+
+def test_deprecated_terms_point_to_current_terms(ontology_graph: Graph) -> None:
+    index = term_index()
+    for term in index:
+        if term.deprecated:
+            assert term.replaced_by, term.curie
+            for iri in term.replaced_by:
+                replacement = index.get(iri)
+                assert replacement is not None and not replacement.deprecated, (term.curie, iri)
+
+
+#: Wording of a scope note that tells annotators to tag a narrower term instead.
+GROUPING_NOTE = re.compile(
+    r"group term|prefer a narrower|tag a narrower|use (a|the) narrower", re.I
+)
+
+
+def grouping_candidates(graph: Graph) -> set[URIRef]:
+    return {
+        term
+        for term, note in graph.subject_objects(SKOS.scopeNote)
+        if GROUPING_NOTE.search(str(note))
+        and (term, OWL.deprecated, Literal(True)) not in graph
+        and any(graph.subjects(SKOS.broader, term))
+    }
+
+
+def test_grouping_terms_are_exactly_those_whose_scope_note_asks_for_a_narrower_term(
+    ontology_graph: Graph,
+) -> None:
+    flagged = {t for t, v in ontology_graph.subject_objects(NORM.groupingTerm) if v.toPython()}
+    assert flagged == grouping_candidates(ontology_graph)
+    assert len(flagged) >= 20

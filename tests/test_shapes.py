@@ -16,6 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 from ruamel.yaml import YAML
 
+from normspace.namespaces import NORM
 from normspace.ontology import SLOT_SCHEMES
 from normspace.resources import shapes_dir
 from normspace.shacl import ANNOTATION_SHAPES, NSH_IRI, TERM_SHAPES, load_shapes
@@ -23,6 +24,7 @@ from normspace.shacl import ANNOTATION_SHAPES, NSH_IRI, TERM_SHAPES, load_shapes
 CASES_DIR = Path(__file__).parent / "data" / "shapes"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expected.yaml").is_file())
 NSH_INSCHEME = URIRef(NSH_IRI + "inScheme")
+NSH_INSCHEME_OR_REQUEST = URIRef(NSH_IRI + "inSchemeOrRequest")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 SHORTHAND_DATATYPES = {URIRef(XSD_IRI + t) for t in ("integer", "decimal", "double", "boolean")}
@@ -96,6 +98,7 @@ def test_case_gives_exactly_the_expected_results(case: Path, engines) -> None:
     expects_violation = any(r["severity"] == "Violation" for r in spec["results"] or [])
     assert report.conforms is not expects_violation
     assert all(r.message and "http" not in r.message.split()[0] for r in report.results)
+    assert not [r.message for r in report.results if "{?" in r.message or "{$" in r.message]
 
 
 def test_validation_does_not_modify_the_callers_graph(annotation_engine) -> None:
@@ -125,6 +128,7 @@ def _memory_index_entries(graph: Graph) -> dict[str, int]:
 def _renamed(graph: Graph, n: int) -> Graph:
     """A copy of ``graph`` with every IRI and literal made unique to ``n``, as the triples
     of a different file would be."""
+
     def rename(term):
         if isinstance(term, URIRef) and "example" in term:
             return URIRef(f"{term}-{n}")
@@ -270,14 +274,71 @@ def test_full_valid_annotation_exercises_every_slot() -> None:
     assert set(SLOT_SCHEMES) <= used
 
 
+def _slot_declarations(parameter: URIRef) -> set[tuple]:
+    graph = load_shapes(ANNOTATION_SHAPES)
+    return {
+        (graph.value(shape, SH.path), scheme) for shape, scheme in graph.subject_objects(parameter)
+    }
+
+
 def test_slot_shapes_match_slot_schemes() -> None:
     """One slot shape per annotation slot, checking the scheme the annotation loader uses."""
-    graph = load_shapes(ANNOTATION_SHAPES)
-    declared = {
-        (graph.value(shape, SH.path), scheme)
-        for shape, scheme in graph.subject_objects(NSH_INSCHEME)
-    }
+    declared = _slot_declarations(NSH_INSCHEME) | _slot_declarations(NSH_INSCHEME_OR_REQUEST)
     assert declared == set(SLOT_SCHEMES.items())
+
+
+def test_only_closed_schemes_refuse_term_requests() -> None:
+    """Spec 1.1: a term request may stand wherever a term is expected, except in the small
+    closed schemes whose terms are the format's own keywords (attribution, stance, finding
+    direction)."""
+    strict = {prop for prop, _scheme in _slot_declarations(NSH_INSCHEME)}
+    assert strict == {NORM.attribution, NORM.stance, NORM.direction}
+
+
+def _sparql_of(shape: str) -> str:
+    graph = load_shapes(ANNOTATION_SHAPES)
+    constraints = graph.objects(URIRef(NSH_IRI + shape), SH.sparql)
+    return "\n".join(str(graph.value(c, SH.select)) for c in constraints)
+
+
+def _listed_properties(shape: str) -> set[URIRef]:
+    """The properties in the ``FILTER (?path IN (...))`` list of a node shape's query."""
+    (listed,) = re.findall(r"\?path IN \(([^)]*)\)", _sparql_of(shape))
+    curies = re.findall(r"\bnorm:(\w+)", listed)
+    return {NORM[name] for name in curies} | {URIRef(i) for i in re.findall(r"<([^>]+)>", listed)}
+
+
+def test_contribution_properties_are_kept_off_the_annotation() -> None:
+    """The list in nsh:AnnotationLevelShape is every contribution-level property of the
+    slot table, so a property added to a contribution is never accepted on the annotation."""
+    from normspace.annotation.slots import CONTRIBUTION_SLOTS, RESOURCE_SLOTS, ROLE
+
+    expected = (
+        {s.prop for s in CONTRIBUTION_SLOTS}
+        | {s.absence for s in CONTRIBUTION_SLOTS if s.absence is not None}
+        | {s.prop for s in RESOURCE_SLOTS}
+        | {ROLE.prop, NORM.hasFinding, NORM.hasSample, NORM.hasTradeOff}
+        | {NORM.hasContestationSetting}
+    )
+    assert _listed_properties("AnnotationLevelShape") == expected
+
+
+def test_paper_properties_are_kept_off_contributions() -> None:
+    from normspace.annotation.slots import PAPER_SLOTS
+
+    listed = _listed_properties("ContributionLevelShape")
+    assert {s.prop for s in PAPER_SLOTS} | {NORM.annotates, NORM.hasAssumption} <= listed
+
+
+def test_absence_pairs_match_the_slot_table() -> None:
+    """Each absence property conflicts with exactly the slot the slot table gives it."""
+    from normspace.annotation.slots import ABSENCE_SLOTS
+
+    pairs = re.findall(
+        r"\$this norm:(\w+) \?flag ; norm:(\w+) \?value", _sparql_of("ContributionAbsenceShape")
+    )
+    assert {(NORM[a], NORM[p]) for a, p in pairs} == {(s.absence, s.prop) for s in ABSENCE_SLOTS}
+    assert _listed_properties("ContributionAbsenceShape") == {s.absence for s in ABSENCE_SLOTS}
 
 
 @pytest.mark.parametrize("name", [ANNOTATION_SHAPES, TERM_SHAPES])
@@ -286,6 +347,11 @@ def test_shapes_file_has_header(name: str) -> None:
     (header,) = graph.subjects(RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology"))
     assert graph.value(header, DCTERMS.title) and graph.value(header, DCTERMS.description)
     assert graph.value(header, DCTERMS.license) == CC_BY
+
+
+def test_resource_doi_pattern_is_the_paper_doi_pattern() -> None:
+    """Datasets and models take DOIs "as for papers": one pattern, tested once below."""
+    assert _pattern("ResourceDoiShape").pattern == _pattern("PaperDoiShape").pattern
 
 
 def _pattern(shape: str) -> re.Pattern:

@@ -1,9 +1,14 @@
-"""Network analysis of the corpus: which terms are used together, and how they cluster.
+"""Network analysis of the corpus: which terms are used together, and which poles are in
+tension.
 
 The co-occurrence network has one node per term tagged anywhere in the corpus and an edge
-between two terms for every paper tagged with both (edge weight = number of such papers).
-A paper's tags are the union over its annotations, so a paper with two annotators counts
-once. From the network the report takes
+between two terms for every paper in which ONE contribution carries both (edge weight =
+number of such papers). A contribution's terms are its own tags plus the paper-level tags
+of its annotation (disciplines, research methods); pairs are never formed across two
+contributions, so a method a paper proposes is not linked to the baseline it criticises.
+Only the contributions that the role filter admits count (default: those that propose or
+apply, or give no role; see :data:`normspace.querylib.ROLE_FILTER`). A paper with two
+annotators counts once. From the network the report takes
 
 - the terms with the highest weighted degree (used with the most other terms),
 - the terms with the highest betweenness centrality (bridges between otherwise separate
@@ -11,71 +16,131 @@ once. From the network the report takes
 - communities (Louvain modularity, fixed seed so that reports are reproducible),
 - the strongest cross-dimension pairs by lift: how much more often two terms of different
   dimensions meet than if they were independent.
+
+The tension network has one node per pole of a trade-off (a value, a stakeholder group or
+a design goal, with its ``kind``) and an edge for every paper that records the two poles in
+tension in one trade-off.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+from rdflib import URIRef
 
+from .annotation.slots import CONTRIBUTION_SLOTS, PAPER_SLOTS, TRADE_OFF_POLES
+from .namespaces import curie
 from .ontology import term_index
+from .querylib import ROLE_FILTER
 from .store import Store
 
-TAG_PROPERTIES = (
-    "hasAlignmentTarget",
-    "hasValue",
-    "hasStakeholder",
-    "normativeInputFrom",
-    "hasSamplingMethod",
-    "hasContext",
-    "hasPluralismApproach",
-    "hasAlignmentApproach",
-    "hasEvaluationCriterion",
-    "hasContestabilityMechanism",
-    "hasParticipationAspect",
-    "hasDiscipline",
-)
 
-TAGS_QUERY = (
-    "PREFIX norm: <https://w3id.org/normspace#>\n"
-    "SELECT DISTINCT ?paper ?term WHERE {\n"
-    "  VALUES ?property { " + " ".join(f"norm:{p}" for p in TAG_PROPERTIES) + " }\n"
-    "  ?annotation a norm:PaperAnnotation ; norm:annotates ?paper ; ?property ?term .\n"
-    "}"
-)
+def _values(properties: Iterable[URIRef]) -> str:
+    return " ".join(curie(str(p)) for p in properties)
 
 
-def paper_tags(store: Store) -> dict[str, set[str]]:
-    """Paper IRI -> the terms tagged on it by any of its annotations."""
-    tags: dict[str, set[str]] = defaultdict(set)
-    for paper, term in store.query(TAGS_QUERY).rows:
-        tags[str(paper)].add(str(term))
+#: Every term of a role-filtered contribution, with the paper-level tags of its annotation.
+#: The tag properties come from the slot table, so a new slot joins the network by itself.
+TAGS_QUERY = f"""PREFIX norm: <https://w3id.org/normspace#>
+SELECT DISTINCT ?paper ?contribution ?term WHERE {{
+  ?annotation a norm:PaperAnnotation ;
+    norm:annotates ?paper ;
+    norm:hasContribution ?contribution .
+{ROLE_FILTER}  {{
+    VALUES ?property {{ {_values(s.prop for s in CONTRIBUTION_SLOTS)} }}
+    ?contribution ?property ?term .
+  }}
+  UNION
+  {{
+    VALUES ?property {{ {_values(s.prop for s in PAPER_SLOTS)} }}
+    ?annotation ?property ?term .
+  }}
+  FILTER (isIRI(?term))
+}}"""
+
+#: Pole kind (the trade-off property) -> the word the report uses.
+POLE_KINDS = {str(s.prop): s.key.replace("_", " ").removesuffix("s") for s in TRADE_OFF_POLES}
+
+#: Pairs of poles in tension in one trade-off, per paper (every contribution: a tension a
+#: paper records is the paper's finding whatever it does with the approach).
+TENSIONS_QUERY = f"""PREFIX norm: <https://w3id.org/normspace#>
+SELECT DISTINCT ?paper ?kindA ?poleA ?kindB ?poleB WHERE {{
+  VALUES ?kindA {{ {_values(s.prop for s in TRADE_OFF_POLES)} }}
+  VALUES ?kindB {{ {_values(s.prop for s in TRADE_OFF_POLES)} }}
+  ?annotation a norm:PaperAnnotation ;
+    norm:annotates ?paper ;
+    norm:hasContribution/norm:hasTradeOff ?tradeOff .
+  ?tradeOff ?kindA ?poleA ;
+    ?kindB ?poleB .
+  FILTER (isIRI(?poleA) && isIRI(?poleB) && STR(?poleA) < STR(?poleB))
+}}"""
+
+#: Paper IRI -> the term sets of its contributions (one set per contribution).
+ContributionTags = dict[str, list[frozenset[str]]]
+
+
+def contribution_tags(store: Store, role: str | None = None) -> ContributionTags:
+    """Paper IRI -> the terms of each of its contributions that the role filter admits
+    (``role``: a ContributionRole IRI; None: the default roles)."""
+    bindings = {"role": URIRef(role)} if role else {}
+    sets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for paper, contribution, term in store.query(TAGS_QUERY, bindings).rows:
+        sets[(str(paper), str(contribution))].add(str(term))
+    tags: ContributionTags = defaultdict(list)
+    for (paper, _contribution), terms in sorted(sets.items()):
+        tags[paper].append(frozenset(terms))
     return dict(tags)
 
 
-def cooccurrence_network(tags: dict[str, set[str]]) -> nx.Graph:
-    """Terms as nodes (``papers``: how many papers use the term; ``scheme``), papers in
-    common as weighted edges.
+def cooccurrence_network(tags: ContributionTags) -> nx.Graph:
+    """Terms as nodes (``papers``: how many papers use the term; ``scheme``), and an edge
+    for every pair of terms that one contribution carries, weighted by papers.
 
-    >>> g = cooccurrence_network({"p1": {"a", "b"}, "p2": {"a", "b", "c"}})
-    >>> g["a"]["b"]["weight"], g.nodes["c"]["papers"]
-    (2, 1)
+    >>> g = cooccurrence_network({
+    ...     "p1": [frozenset({"a", "b"})],
+    ...     "p2": [frozenset({"a", "b", "c"}), frozenset({"a", "b"})],
+    ...     "p3": [frozenset({"c"}), frozenset({"d"})],
+    ... })
+    >>> g["a"]["b"]["weight"], g.nodes["c"]["papers"], g.has_edge("c", "d")
+    (2, 2, False)
     """
     graph = nx.Graph()
     index = term_index()
-    for terms in tags.values():
-        ordered = sorted(terms)
-        for term in ordered:
+    for contributions in tags.values():
+        used = sorted(set().union(*contributions)) if contributions else []
+        for term in used:
             if term not in graph:
                 known = index.get(term)
                 graph.add_node(term, papers=0, scheme=known.scheme if known else "")
             graph.nodes[term]["papers"] += 1
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
-                graph.add_edge(a, b, weight=weight + 1)
+        pairs: set[tuple[str, str]] = set()
+        for terms in contributions:
+            ordered = sorted(terms)
+            pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+        for a, b in pairs:
+            weight = graph.get_edge_data(a, b, {"weight": 0})["weight"]
+            graph.add_edge(a, b, weight=weight + 1)
+    return graph
+
+
+def tension_network(store: Store) -> nx.Graph:
+    """Poles of trade-offs as nodes (``kind``: value, stakeholder or design goal;
+    ``papers``), and an edge for every paper that records two poles in one trade-off."""
+    graph = nx.Graph()
+    papers: dict[str, set[str]] = defaultdict(set)
+    for paper, kind_a, pole_a, kind_b, pole_b in store.query(TENSIONS_QUERY).rows:
+        for kind, pole in ((kind_a, pole_a), (kind_b, pole_b)):
+            graph.add_node(str(pole), kind=POLE_KINDS[str(kind)])
+            papers[str(pole)].add(str(paper))
+        data = graph.get_edge_data(str(pole_a), str(pole_b), {"papers": set()})
+        graph.add_edge(str(pole_a), str(pole_b), papers=data["papers"] | {str(paper)})
+    for pole, used in papers.items():
+        graph.nodes[pole]["papers"] = len(used)
+    for _a, _b, data in graph.edges(data=True):
+        data["weight"] = len(data.pop("papers"))
     return graph
 
 
@@ -88,6 +153,15 @@ class Pair:
 
 
 @dataclass
+class Tension:
+    a: str
+    kind_a: str
+    b: str
+    kind_b: str
+    papers: int
+
+
+@dataclass
 class Highlights:
     papers: int
     terms: int
@@ -97,10 +171,14 @@ class Highlights:
     bridges: list[tuple[str, float]] = field(default_factory=list)  # betweenness
     communities: list[list[str]] = field(default_factory=list)  # by size, members by use
     pairs: list[Pair] = field(default_factory=list)  # cross-dimension, by lift
+    tensions: list[Tension] = field(default_factory=list)  # by papers
+    contested: list[tuple[str, str, int]] = field(default_factory=list)  # pole, kind, degree
 
 
-def highlights(tags: dict[str, set[str]], top: int = 10, min_papers: int = 2) -> Highlights:
-    """What the report says about the network (see the module docstring).
+def highlights(
+    tags: ContributionTags, top: int = 10, min_papers: int = 2, tensions: nx.Graph | None = None
+) -> Highlights:
+    """What the report says about the networks (see the module docstring).
 
     Pairs need ``min_papers`` papers in common, so that a single paper does not make a
     spectacular lift.
@@ -113,6 +191,8 @@ def highlights(tags: dict[str, set[str]], top: int = 10, min_papers: int = 2) ->
         edges=graph.number_of_edges(),
         density=nx.density(graph) if graph.number_of_nodes() > 1 else 0.0,
     )
+    if tensions is not None:
+        result.tensions, result.contested = tension_highlights(tensions, top)
     if graph.number_of_nodes() == 0:
         return result
     degree = dict(graph.degree(weight="weight"))
@@ -131,6 +211,32 @@ def highlights(tags: dict[str, set[str]], top: int = 10, min_papers: int = 2) ->
     )
     result.pairs = cross_dimension_pairs(graph, n, min_papers)[:top]
     return result
+
+
+def tension_highlights(
+    graph: nx.Graph, top: int = 10
+) -> tuple[list[Tension], list[tuple[str, str, int]]]:
+    """The pairs in tension by papers, and the poles in tension with the most others.
+
+    >>> g = nx.Graph()
+    >>> g.add_node("v", kind="value"); g.add_node("s", kind="stakeholder")
+    >>> g.add_node("d", kind="design goal"); g.add_edge("v", "s", weight=2)
+    >>> g.add_edge("v", "d", weight=1)
+    >>> pairs, contested = tension_highlights(g)
+    >>> [(t.a, t.b, t.papers) for t in pairs], contested[0]
+    ([('s', 'v', 2), ('d', 'v', 1)], ('v', 'value', 2))
+    """
+    kinds = nx.get_node_attributes(graph, "kind")
+    pairs = []
+    for a, b, data in graph.edges(data=True):
+        first, second = sorted((a, b))
+        pairs.append(Tension(first, kinds[first], second, kinds[second], data["weight"]))
+    pairs.sort(key=lambda t: (-t.papers, t.a, t.b))
+    contested = sorted(
+        ((pole, kinds[pole], degree) for pole, degree in graph.degree()),
+        key=lambda item: (-item[2], item[0]),
+    )
+    return pairs[:top], contested[:top]
 
 
 def cross_dimension_pairs(graph: nx.Graph, papers: int, min_papers: int = 2) -> list[Pair]:

@@ -26,6 +26,14 @@ from .annotation.slots import (
     ASSUMPTION_ATTRIBUTION,
     ASSUMPTION_STANCE,
     ASSUMPTION_TYPE,
+    CONTESTABLE_BY,
+    FINDING_BASELINE,
+    FINDING_DIRECTION,
+    FINDING_MEASURE,
+    PRIORITY,
+    RESOURCE_SLOTS,
+    ROLE,
+    STAGE,
     TAG_SLOTS,
     TRADE_OFF_SLOTS,
 )
@@ -58,15 +66,55 @@ REUSED_TERMS: dict[str, object] = {
     "position": {"@id": "schema:position", "@type": "xsd:integer"},
     "attributedTo": {"@id": "prov:wasAttributedTo"},
     "foafName": "foaf:name",
+    # term requests (annotation format 2)
+    "label": "rdfs:label",
+    "definition": "skos:definition",
+    "source": {"@id": "dcterms:source"},
+    # findings and study facts (annotation format 2): schema.org, as the RDF reuses it
+    "value": {"@id": "schema:value"},
+    "unitText": "schema:unitText",
+    "url": {"@id": "schema:url", "@type": "@id"},
+    "identifier": "schema:identifier",
+    "Dataset": "schema:Dataset",
+    "SoftwareApplication": "schema:SoftwareApplication",
 }
 
 
 #: Object properties whose values are nodes of their own, often blank (a trade-off, an
-#: assumption, evidence): they are not coerced to IRIs (``"@type": "@id"``), because a blank
+#: assumption, evidence, a finding, a sample, a dataset or model, a priority rank, a
+#: contestation setting): they are not coerced to IRIs (``"@type": "@id"``), because a blank
 #: node written as a ``"_:b0"`` string under coercion does not read back as the same node
 #: (the JSON-LD round trip of ``normspace convert`` loses its triples). The same holds for
 #: ``attributedTo`` (an annotator is an ORCID IRI or a blank node): write ``{"@id": ...}``.
-NODE_VALUED = frozenset({"hasTradeOff", "hasAssumption", "hasEvidence"})
+NODE_VALUED = frozenset(
+    {
+        "hasTradeOff",
+        "hasAssumption",
+        "hasEvidence",
+        "hasFinding",
+        "hasSample",
+        "hasPriority",
+        "hasContestationSetting",
+        *(slot.prop.fragment for slot in RESOURCE_SLOTS),
+    }
+)
+#: The term slots whose values may also be a term request (a blank node): they stay coerced to
+#: IRIs, so that documents can write CURIEs, and the JSON-LD writer
+#: (:func:`normspace.annotation.rdf_io.jsonld_text`) writes the request nodes out in full.
+TERM_VALUED_SLOTS = (
+    *TAG_SLOTS,
+    *TRADE_OFF_SLOTS,
+    ROLE,
+    STAGE,
+    CONTESTABLE_BY,
+    FINDING_MEASURE,
+    FINDING_BASELINE,
+    FINDING_DIRECTION,
+    PRIORITY,
+    ASSUMPTION_TYPE,
+    ASSUMPTION_ATTRIBUTION,
+    ASSUMPTION_STANCE,
+)
 
 
 def _local(iri: object) -> str:
@@ -95,9 +143,7 @@ def _ontology_terms(ontology: Graph) -> dict[str, object]:
 
 def _slot_terms() -> dict[str, object]:
     """The term-valued fields of the slot table: each takes term IRIs."""
-    slots = (*TAG_SLOTS, *TRADE_OFF_SLOTS, ASSUMPTION_TYPE, ASSUMPTION_ATTRIBUTION)
-    slots += (ASSUMPTION_STANCE,)
-    props: list[URIRef] = [s.prop for s in slots]
+    props: list[URIRef] = [s.prop for s in TERM_VALUED_SLOTS]
     return {_local(p): {"@id": f"norm:{_local(p)}", "@type": "@id"} for p in props}
 
 

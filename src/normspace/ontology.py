@@ -235,7 +235,8 @@ def term_index() -> TermIndex:
     return TermIndex.from_graph(load_ontology())
 
 
-#: Concept schemes of the annotation slots, keyed by the slot property.
+#: Concept schemes of the annotation slots, keyed by the slot property: every property whose
+#: object in an annotation is a term of exactly one scheme (or a term request for it).
 SLOT_SCHEMES: dict[URIRef, URIRef] = {
     NORM.hasAlignmentTarget: NORM.AlignmentTargetScheme,
     NORM.hasValue: NORM.ValueScheme,
@@ -249,16 +250,31 @@ SLOT_SCHEMES: dict[URIRef, URIRef] = {
     NORM.hasContestabilityMechanism: NORM.ContestabilityMechanismScheme,
     NORM.hasParticipationAspect: NORM.ParticipationAspectScheme,
     NORM.hasDiscipline: NORM.DisciplineScheme,
+    NORM.hasResearchMethod: NORM.ResearchMethodScheme,
+    NORM.hasHarm: NORM.HarmScheme,
+    NORM.hasDesignGoal: NORM.DesignGoalScheme,
+    NORM.hasRole: NORM.ContributionRoleScheme,
     NORM.involvesValue: NORM.ValueScheme,
+    NORM.involvesStakeholder: NORM.StakeholderScheme,
+    NORM.involvesDesignGoal: NORM.DesignGoalScheme,
     NORM.arisesInContext: NORM.ContextScheme,
     NORM.resolvedBy: NORM.ResolutionStrategyScheme,
     NORM.decidedBy: NORM.StakeholderScheme,
     NORM.assumptionType: NORM.AssumptionTypeScheme,
     NORM.attribution: NORM.AssumptionAttributionScheme,
     NORM.stance: NORM.AssumptionStanceScheme,
+    NORM.measures: NORM.EvaluationCriterionScheme,
+    NORM.comparedWith: NORM.AlignmentApproachScheme,
+    NORM.direction: NORM.FindingDirectionScheme,
+    NORM.settingFor: NORM.ContestabilityMechanismScheme,
+    NORM.atStage: NORM.ContestationStageScheme,
+    NORM.contestableBy: NORM.ContestantTypeScheme,
 }
+# norm:priorityOf is deliberately absent: its object is one of the trade-off's poles, which
+# may come from the value, stakeholder or design-goal scheme, so no single scheme fits; the
+# shapes check it against the poles instead.
 
-#: The twelve dimensions: (dimension class, its concept scheme).
+#: The sixteen dimensions: (dimension class, its concept scheme).
 DIMENSIONS: tuple[tuple[URIRef, URIRef], ...] = (
     (NORM.AlignmentTarget, NORM.AlignmentTargetScheme),
     (NORM.Value, NORM.ValueScheme),
@@ -272,6 +288,10 @@ DIMENSIONS: tuple[tuple[URIRef, URIRef], ...] = (
     (NORM.ContestabilityMechanism, NORM.ContestabilityMechanismScheme),
     (NORM.ParticipationAspect, NORM.ParticipationAspectScheme),
     (NORM.Discipline, NORM.DisciplineScheme),
+    (NORM.Harm, NORM.HarmScheme),
+    (NORM.ResearchMethod, NORM.ResearchMethodScheme),
+    (NORM.ContributionRole, NORM.ContributionRoleScheme),
+    (NORM.DesignGoal, NORM.DesignGoalScheme),
 )
 
 #: Supporting schemes that are not dimensions in their own right.
@@ -281,4 +301,5 @@ SUPPORTING_SCHEMES: tuple[tuple[URIRef, URIRef], ...] = (
     (NORM.ContestationStage, NORM.ContestationStageScheme),
     (NORM.ContestantType, NORM.ContestantTypeScheme),
     (NORM.AssumptionStance, NORM.AssumptionStanceScheme),
+    (NORM.FindingDirection, NORM.FindingDirectionScheme),
 )

@@ -21,6 +21,8 @@ def _param_line(query: NamedQuery) -> list[str]:
         note = "required"
         if p.default is not None:
             note = f"default `{p.default}`"
+        elif p.unbound:
+            note = f"optional; if not given: {p.unbound}"
         elif p.optional:
             note = "optional"
         lines.append(f"- `?{p.name}` ({p.type_text}, {note}): {p.description}")

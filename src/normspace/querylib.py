@@ -22,8 +22,11 @@ A parameter line is ``?name TYPE - description [default]``. ``TYPE`` is one of
   known concepts, since a typo would otherwise match nothing and read as "no papers".
 
 ``[default]`` gives the value used when the parameter is not passed; ``[optional]`` leaves
-the variable unbound, which the query must treat as "any". A parameter without either is
-required.
+the variable unbound, which the query must treat as "any". ``[optional: MEANING]`` also
+leaves it unbound but says what the query does then when that is not "any": the role
+filter ``?role`` (see :data:`ROLE_FILTER`) reads "unbound" as "contributions that propose or
+apply, or have no role", a default that is a set of terms plus "none", so no single term
+could stand for it as a ``[default]``. A parameter without any of these is required.
 
 Values are bound as RDF terms, never pasted into the query text, in the outermost group of
 the WHERE clause: a parameter used after grouping (in HAVING or a SELECT expression) must be
@@ -61,6 +64,22 @@ LITERAL_TYPES = {
 }
 TERM_KINDS = ("term", "level")
 KINDS = (*TERM_KINDS, "scheme", "literal", "iri", "external")
+
+#: How an unbound ``?role`` reads in query headers (``[optional: ...]``) and reports: the
+#: contributions a paper makes itself (spec section 3), not what it compares with,
+#: criticises or surveys.
+ROLE_DEFAULT_TEXT = "contributions that propose or apply, or have no role"
+#: The role filter, verbatim in every library query that declares ``?role`` (a test checks
+#: it), so that all of them read an unbound role the same way. SPARQL has no includes;
+#: one checked text is the next best thing to a shared definition.
+ROLE_FILTER = """\
+  FILTER (IF(BOUND(?role),
+    EXISTS { ?contribution norm:hasRole ?role },
+    EXISTS {
+      VALUES ?defaultRole { norm:Proposes norm:Applies }
+      ?contribution norm:hasRole ?defaultRole
+    } || NOT EXISTS { ?contribution norm:hasRole ?anyRole }))
+"""
 
 _HEADER_FIELD = re.compile(r"^#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
@@ -176,6 +195,9 @@ class Param:
     datatype: str | None = None  # for literal
     default: str | None = None
     optional: bool = False
+    #: What the query does with the variable unbound, when that is not "any"
+    #: (``[optional: MEANING]``); shown on the reference page (docs/queries.md).
+    unbound: str | None = None
 
     @property
     def required(self) -> bool:
@@ -217,10 +239,38 @@ class Param:
     def _resolve_term(self, value: str, index: TermIndex) -> Node:
         if self.kind == "level" and self.scheme and (expand(value) or value) == self.scheme:
             return URIRef(self.scheme)
-        from .errors import Location
+        return URIRef(resolve_term(value, self.scheme, f"parameter ?{self.name}", index))
 
-        term = index.resolve(value, self.scheme, Location(field=f"parameter ?{self.name}"))
-        return URIRef(term.iri)
+
+@cache
+def _short_spellings() -> dict[str, dict[str, str]]:
+    """Scheme IRI -> the annotation format's short spellings of its terms
+    (``uses-as-baseline``, ``improves``, ``stated``), so that a parameter accepts what an
+    annotation file accepts."""
+    from .annotation.slots import ALIASES, scheme_of
+
+    spellings: dict[str, dict[str, str]] = {}
+    for prop, aliases in ALIASES.items():
+        scheme = scheme_of(prop)
+        if scheme is not None:
+            spellings.setdefault(str(scheme), {}).update({k: str(v) for k, v in aliases.items()})
+    return spellings
+
+
+def resolve_term(value: str, scheme: str | None, where: str, index: TermIndex | None = None) -> str:
+    """The IRI of a term of ``scheme`` given as CURIE, IRI, label or the annotation
+    format's short spelling; unknown ones raise with suggestions naming ``where``.
+
+    >>> resolve_term("uses-as-baseline", "https://w3id.org/normspace#ContributionRoleScheme",
+    ...              "--role").rpartition("#")[2]
+    'UsesAsBaseline'
+    """
+    from .errors import Location
+
+    short = _short_spellings().get(scheme or "", {}).get(value.strip())
+    if short is not None:
+        return short
+    return (index or term_index()).resolve(value, scheme, Location(field=where)).iri
 
 
 @dataclass(frozen=True)
@@ -315,6 +365,9 @@ def parse_param(spec: str, source: str = "<query>") -> Param:
     ('approach', 'term', 'norm:AlignmentApproachScheme', 'norm:RLHF')
     >>> parse_param("?n xsd:integer - at least").required
     True
+    >>> p = parse_param("?role norm:ContributionRole term - the role [optional: proposes]")
+    >>> (p.optional, p.unbound, p.required)
+    (True, 'proposes', False)
     """
     match = _PARAM.match(spec.strip())
     if not match:
@@ -324,9 +377,23 @@ def parse_param(spec: str, source: str = "<query>") -> Param:
         )
     name, type_text = match["name"], match["type"].split()
     default = match["default"].strip() if match["default"] is not None else None
+    unbound = None
+    if default is not None and default.startswith("optional:"):
+        unbound = default.removeprefix("optional:").strip()
+        if not unbound:
+            raise InputError(
+                f"{source}: parameter ?{name}: `[optional:]` needs the meaning of the unbound "
+                "parameter after the colon, or write `[optional]`"
+            )
+        default = "optional"
     optional = default == "optional"
     default = None if optional or default == "" else default
-    common = {"name": name, "description": match["description"], "default": default}
+    common = {
+        "name": name,
+        "description": match["description"],
+        "default": default,
+        "unbound": unbound,
+    }
     if type_text[-1] in TERM_KINDS and len(type_text) <= 2:
         scheme = None
         if len(type_text) == 2:

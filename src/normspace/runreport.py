@@ -12,14 +12,15 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from .annotation import ValidationRun
 from .annotation.problems import summary_line
+from .annotation.slots import ROLE_ALIASES
 from .feedback import Echo
 from .loading import LoadSummary
 from .namespaces import NORM, curie
-from .querylib import NamedQuery, library
+from .querylib import ROLE_DEFAULT_TEXT, NamedQuery, library
 from .results import Table, cell_text, pivot, render
 from .store import OxigraphStore, QueryResult
 
@@ -38,11 +39,47 @@ KEY_COMPARISONS = (
 
 #: Further query results summarised in the report.
 REPORT_SECTIONS = (
+    ("contribution-roles", "What papers do with each approach: contribution roles (papers)"),
+    ("findings-per-approach", "Findings per approach"),
+    ("study-facts-per-approach", "Study facts per approach: samples, datasets and models"),
+    ("harms-per-approach", "Harms and risks per approach (papers)"),
     ("evaluation-layers", "Evaluation layers"),
     ("pluralism-per-approach", "Pluralism and aggregation per approach (papers)"),
+    ("explicit-none", "Explicitly none, or not annotated (contributions and papers)"),
     ("affected-without-voice", "Affected but not heard (papers)"),
     ("annotator-disagreement", "Annotator disagreement"),
+    ("term-requests", "Term requests for the next ontology release"),
 )
+
+#: What the key comparisons count, said once above them (the role filter of the queries).
+PAIRING_NOTE = (
+    "Terms are paired only inside one contribution of a paper, and the queries that pair "
+    f"or count per approach take only {ROLE_DEFAULT_TEXT} (the contribution roles "
+    "section shows the others; `normspace query NAME --param role=critiques` selects "
+    "another role)."
+)
+
+#: The ?role that the contribution-roles query gives contributions without a role.
+NO_ROLE = "no role"
+#: Column order of the contribution-roles table: the roles in the scheme's order (requested
+#: roles follow them, by label), then contributions without a role.
+ROLE_COLUMNS = tuple(ROLE_ALIASES.values())
+
+
+def role_columns(result: QueryResult) -> list:
+    """The roles used in a contribution-roles result, in :data:`ROLE_COLUMNS` order.
+
+    >>> from normspace.namespaces import NORM
+    >>> rows = [("a", Literal(NO_ROLE), 1), ("a", Literal("requested: x"), 1),
+    ...         ("a", NORM.Critiques, 1), ("a", NORM.Proposes, 2)]
+    >>> [cell_text(c) for c in role_columns(QueryResult(["approach", "role", "papers"], rows))]
+    ['norm:Proposes', 'norm:Critiques', 'requested: x', 'no role']
+    """
+    used = {row[1] for row in result.rows}
+    requested = sorted((r for r in used if isinstance(r, Literal) and str(r) != NO_ROLE), key=str)
+    tail = [Literal(NO_ROLE)] if Literal(NO_ROLE) in used else []
+    return [r for r in ROLE_COLUMNS if r in used] + requested + tail
+
 
 #: The approach × value matrix shown by ``run`` has at least this many value columns
 #: (fewer only when fewer values are used), and more when needed to show every approach's
@@ -97,8 +134,8 @@ def matrix_note(result: QueryResult) -> str:
 
 def key_table(name: str, result: QueryResult, labels: bool = False) -> Table:
     """The table shown for a key comparison: the approach × value matrix is pivoted (see
-    :func:`matrix_columns`), whose-values is grouped into one row per approach, other
-    results are shown as they are."""
+    :func:`matrix_columns`), whose-values is grouped into one row per approach, the
+    contribution roles become one column per role, other results are shown as they are."""
     table = Table.from_result(result)
     if not result.rows:
         return table
@@ -106,6 +143,8 @@ def key_table(name: str, result: QueryResult, labels: bool = False) -> Table:
         return _matrix(table, result, labels)
     if name == "whose-values":
         return _grouped(result, WHOSE_VALUES_COLUMNS, labels)
+    if name == "contribution-roles":
+        return pivot(table, "approach", "role", "papers", labels, column_order=role_columns(result))
     return table
 
 
@@ -186,9 +225,9 @@ def write_outputs(
         with path.open("w", encoding="utf-8", newline="") as fh:
             render(result, "csv", fh)
         written.append(path)
-    from .analysis import highlights, paper_tags
+    from .analysis import contribution_tags, highlights, tension_network
 
-    network = highlights(paper_tags(store))
+    network = highlights(contribution_tags(store), tensions=tension_network(store))
     report_file = out / "report.md"
     report = markdown_report(corpus_name, run, summary, results, skipped, network, corpus)
     report_file.write_text(report, encoding="utf-8")
@@ -245,7 +284,7 @@ def markdown_report(
     if len(warnings) > REPORT_ROWS:
         lines.append(f"- … and {len(warnings) - REPORT_ROWS} more")
     lines.append("")
-    lines += ["## Key comparisons", ""]
+    lines += ["## Key comparisons", "", PAIRING_NOTE, ""]
     for name, heading in (*KEY_COMPARISONS, *REPORT_SECTIONS):
         if name not in results:
             continue
@@ -317,4 +356,23 @@ def network_section(network) -> list[str]:
             for p in network.pairs
         ]
         lines.append("")
+    lines += tension_section(network)
+    return lines
+
+
+def tension_section(network) -> list[str]:
+    """The tension network: which values, stakeholders and design goals papers set
+    against each other, and which are contested most."""
+    lines = ["## Tension network", ""]
+    if not network.tensions:
+        return [*lines, "No trade-offs recorded.", ""]
+    lines += ["Poles in tension, by papers (kind in brackets):", ""]
+    lines += [
+        f"- {_label(t.a)} ({t.kind_a}) vs {_label(t.b)} ({t.kind_b}): "
+        f"{t.papers} paper{'s' if t.papers != 1 else ''}"
+        for t in network.tensions
+    ]
+    lines += ["", "Poles in tension with the most others:", ""]
+    lines += [f"- {_label(pole)} ({kind}): {n}" for pole, kind, n in network.contested]
+    lines.append("")
     return lines

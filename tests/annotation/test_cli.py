@@ -11,14 +11,32 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
 from normspace.annotation import load_annotation, parse_file, parse_text
+from normspace.annotation.from_rdf import upgrade_format1
+from normspace.annotation.render import MODELINE
 from normspace.annotation.report_graph import NSH
 from normspace.namespaces import NORM, SH
 
-from .conftest import DATA, INVALID, VALID, run_cli
+from .conftest import DATA, INVALID, VALID, expected_for, run_cli
 
-ALL_SECTIONS = DATA / "valid" / "ouyang2022-all-sections.yaml"
+WRITER_DATA = Path(__file__).parent / "test_writer_data"
+#: The writer's fixture with every part of format 2 (term requests included).
+ALL_SECTIONS = WRITER_DATA / "ouyang2022-rich.yaml"
+#: A format-1 file and the RDF format 1 gave it (both as committed before format 2).
+FORMAT1_YAML = WRITER_DATA / "ouyang2022-format1.yaml"
+FORMAT1_TTL = WRITER_DATA / "ouyang2022-format1.ttl"
 UNKNOWN_TERM = DATA / "invalid" / "unknown-term.yaml"
 SYNTAX = DATA / "invalid" / "yaml-syntax.yaml"
+
+
+def loadable(paths: list[Path]) -> list[Path]:
+    """The fixtures that read without errors (others are the reader tests' business)."""
+    return [p for p in paths if not parse_file(p).errors]
+
+
+def expected_problem(path: Path, index: int = 0) -> dict:
+    """A problem the fixture's expectation file lists (line and field as the reader keeps
+    them up to date)."""
+    return expected_for(path)["problems"][index]
 
 
 def load_annotation_iri(path: Path) -> str:
@@ -38,9 +56,11 @@ def test_validate_folder_of_valid_files() -> None:
 
 
 def test_validate_reports_file_line_field_and_suggestion() -> None:
+    expected = expected_problem(UNKNOWN_TERM)
     result = run_cli("validate", str(UNKNOWN_TERM))
     assert result.exit_code == 1
-    assert f"{UNKNOWN_TERM}:12: tags.values[1]: error: unknown term `norm:Fairnes`" in result.stdout
+    where = f"{UNKNOWN_TERM}:{expected['line']}: {expected['field']}"
+    assert f"{where}: error: unknown term `norm:Fairnes`" in result.stdout
     assert "(suggestion: `norm:Fairness`" in result.stdout
     assert "1 file checked: 0 valid, 1 invalid, 0 unreadable; 1 error" in result.stdout
 
@@ -48,18 +68,20 @@ def test_validate_reports_file_line_field_and_suggestion() -> None:
 def test_unparseable_file_does_not_stop_the_others() -> None:
     result = run_cli("validate", str(SYNTAX), str(UNKNOWN_TERM), str(ALL_SECTIONS))
     assert result.exit_code == 2
-    assert f"{SYNTAX}:4:3: error: YAML syntax error" in result.stdout
+    syntax = expected_problem(SYNTAX)
+    assert f"{SYNTAX}:{syntax['line']}:" in result.stdout and "YAML syntax error" in result.stdout
     assert "norm:Fairnes" in result.stdout
     assert "3 files checked: 1 valid, 1 invalid, 1 unreadable" in result.stdout
 
 
 def test_validate_json(tmp_path: Path) -> None:
+    expected = expected_problem(UNKNOWN_TERM)
     out = tmp_path / "report.json"
     result = run_cli("validate", "--format", "json", "-o", str(out), str(UNKNOWN_TERM))
     assert result.exit_code == 1 and result.stdout == ""
     data = json.loads(out.read_text())
     [problem] = data["problems"]
-    assert problem["line"] == 12 and problem["field"] == "tags.values[1]"
+    assert problem["line"] == expected["line"] and problem["field"] == expected["field"]
     assert problem["value"] == "norm:Fairnes" and problem["rule"] == "unknown-term"
     assert problem["severity"] == "error" and "norm:Fairness" in problem["suggestion"]
     assert data["summary"]["errors"] == 1 and data["summary"]["files"] == 1
@@ -77,26 +99,58 @@ def test_validate_ttl_prints_shacl_reports() -> None:
     }
     assert set(reports) == {str(trade_offs), str(UNKNOWN_TERM)}
     assert all(graph.value(r, SH.conforms) == Literal(False) for r in reports.values())
-    shapes = [
-        graph.value(n, SH.sourceShape) for n in graph.objects(reports[str(trade_offs)], SH.result)
-    ]
-    assert shapes == [NSH.TradeOffValuesShape] * 2  # the two trade-offs
+    shapes = sorted(
+        str(graph.value(n, SH.sourceShape))
+        for n in graph.objects(reports[str(trade_offs)], SH.result)
+    )
+    expected_shapes = sorted(
+        str(NSH[p["rule"].removeprefix("nsh:")]) for p in expected_for(trade_offs)["problems"]
+    )
+    assert shapes == expected_shapes and len(shapes) == 2  # the two trade-offs
     [unknown] = graph.objects(reports[str(UNKNOWN_TERM)], SH.result)
+    located = expected_problem(UNKNOWN_TERM)
+    focus = str(graph.value(unknown, SH.focusNode))
+    assert focus.startswith(load_annotation_iri(UNKNOWN_TERM))
     expected = {
         RDF.type: SH.ValidationResult,
-        SH.focusNode: URIRef(load_annotation_iri(UNKNOWN_TERM)),
         SH.resultSeverity: SH.Violation,
-        SH.resultPath: NORM.hasValue,
         SH.value: Literal("norm:Fairnes"),
         SH.sourceShape: NSH["reader-unknown-term"],
         SH.sourceConstraintComponent: NSH.AnnotationReaderConstraintComponent,
         NSH.file: Literal(str(UNKNOWN_TERM)),
-        NSH.line: Literal(12),
-        NSH.field: Literal("tags.values[1]"),
+        NSH.line: Literal(located["line"]),
+        NSH.field: Literal(located["field"]),
         NSH.suggestion: Literal("`norm:Fairness`"),
     }
     assert {p: graph.value(unknown, p) for p in expected} == expected
     assert "unknown term `norm:Fairnes`" in str(graph.value(unknown, SH.resultMessage))
+
+
+@pytest.mark.parametrize(
+    ("path", "warnings"),
+    [
+        (
+            ALL_SECTIONS,
+            {
+                ("term-request", "contributions[0].harms[0].request"),
+                ("term-request", "contributions[0].findings[2].measure.request"),
+                ("term-request", "assumptions[1].type[0].request"),
+                # an inferred assumption with no passage to quote
+                ("nsh:AssumptionEvidenceWarningShape", "assumptions[1].evidence"),
+            },
+        ),
+        (FORMAT1_YAML, {("format-deprecated", "format")}),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else "",
+)
+def test_writer_fixtures_are_valid(path: Path, warnings: set[tuple[str, str]]) -> None:
+    """The writer's fixtures are valid files (warnings only), so the round trips they drive
+    are round trips of real annotations."""
+    result = run_cli("validate", "--format", "json", str(path))
+    assert result.exit_code == 0
+    problems = json.loads(result.stdout)["problems"]
+    assert {p["severity"] for p in problems} == {"warning"}
+    assert {(p["rule"], p["field"]) for p in problems} == warnings
 
 
 def _python(node):
@@ -141,27 +195,55 @@ def test_validate_missing_path() -> None:
 # -- new ------------------------------------------------------------------------------------
 
 
-def test_new_writes_a_skeleton_that_reads_cleanly() -> None:
-    result = run_cli(
-        "new",
-        "--arxiv",
-        "arXiv:2203.02155v1",
-        "--annotator",
-        "Jane Doe",
-        "--title",
-        "Training language models to follow instructions with human feedback",
-        "--date",
-        "2026-11-27",
-    )
+NEW_ARGS = (
+    "new",
+    "--arxiv",
+    "arXiv:2203.02155v1",
+    "--annotator",
+    "Jane Doe",
+    "--title",
+    "Training language models to follow instructions with human feedback",
+    "--date",
+    "2026-11-27",
+)
+
+
+def test_new_writes_a_format_2_skeleton_that_reads_cleanly() -> None:
+    result = run_cli(*NEW_ARGS)
     assert result.exit_code == 0
     text = result.stdout
     assert text.startswith("# yaml-language-server: $schema=")
-    for section in ("paper:", "annotation:", "tags:", "trade_offs:", "assumptions:"):
+    sections = ("format: 2", "paper:", "annotation:", "tags:", "contribution:", "assumptions:")
+    for section in sections:
         assert f"\n{section}" in text
+    for key in ("role:", "none: []", "findings: []", "study:", "trade_offs: []", "harms: []"):
+        assert f"\n  {key}" in text
+    for hint in ("# - request: {label:", "# - measure: norm:PreferenceWinRate", "# - values: ["):
+        assert hint in text
     parsed = parse_text(text, "new.yaml")
-    assert parsed.errors == []
+    assert [(p.rule, p.severity) for p in parsed.problems] == [("missing-role", "warning")]
     assert parsed.document is not None
     assert parsed.document.annotation_iri.endswith("/arxiv/2203.02155/jane-doe")
+
+
+#: What a fresh skeleton lacks: a role, and the tags the shapes warn about when missing.
+NEW_SKELETON_WARNINGS = {
+    ("missing-role", "contribution.role"),
+    ("nsh:ContributionPurposeWarningShape", "contribution"),
+    ("nsh:ContributionStakeholderWarningShape", "contribution.stakeholders"),
+    ("nsh:ContributionContextWarningShape", "contribution.contexts"),
+    ("nsh:ContributionEvaluationWarningShape", "contribution.evaluation"),
+}
+
+
+def test_new_skeleton_with_year_validates_with_only_the_expected_warnings(tmp_path: Path) -> None:
+    target = tmp_path / "new.yaml"
+    assert run_cli(*NEW_ARGS, "--year", "2022", "-o", str(target)).exit_code == 0
+    result = run_cli("validate", "--format", "json", str(target))
+    assert result.exit_code == 0
+    problems = json.loads(result.stdout)["problems"]
+    assert {p["severity"] for p in problems} == {"warning"}
+    assert {(p["rule"], p["field"]) for p in problems} == NEW_SKELETON_WARNINGS
 
 
 def test_new_into_folder_and_no_overwrite(tmp_path: Path) -> None:
@@ -185,6 +267,7 @@ def test_new_into_folder_and_no_overwrite(tmp_path: Path) -> None:
         (("--arxiv", "22030.2155"), "is not an arXiv identifier"),
         (("--arxiv", "2203.02155", "--orcid", "0000-0002-1825-0098"), "checksum"),
         (("--arxiv", "2203.02155", "--date", "27/11/2026"), "YYYY-MM-DD"),
+        (("--arxiv", "2203.02155", "--year", "22"), "22 is not in the range 1900<=x<=9999"),
     ],
 )
 def test_new_rejects_bad_arguments(args: tuple[str, ...], message: str) -> None:
@@ -197,21 +280,53 @@ def test_new_rejects_bad_arguments(args: tuple[str, ...], message: str) -> None:
 
 
 def test_convert_yaml_to_turtle_and_back(tmp_path: Path) -> None:
+    sources = [*loadable(VALID), ALL_SECTIONS]
     ttl = tmp_path / "all.ttl"
-    assert run_cli("convert", *map(str, VALID), "--to", "ttl", "-o", str(ttl)).exit_code == 0
+    assert run_cli("convert", *map(str, sources), "--to", "ttl", "-o", str(ttl)).exit_code == 0
     merged = Graph()
-    for path in VALID:
+    for path in sources:
         merged += load_annotation(path).graph
     assert isomorphic(Graph().parse(ttl), merged)
     out = tmp_path / "yaml"
     result = run_cli("convert", str(ttl), "--to", "yaml", "-o", str(out))
-    assert result.exit_code == 0
+    assert result.exit_code == 0 and "no place in the YAML format" not in result.stderr
     written = sorted(out.glob("*.yaml"))
-    assert len(written) == len(VALID)
+    assert len(written) == len(sources)
     again = Graph()
     for path in written:
+        assert path.read_text().startswith(f"{MODELINE}\nformat: 2\n")
         again += load_annotation(path).graph
     assert isomorphic(again, merged)
+
+
+def test_convert_format1_yaml_writes_format_2() -> None:
+    """A version-1 file converts to the format-2 YAML of the same RDF (comments are lost:
+    `normspace migrate` is the command that rewrites a file in place)."""
+    result = run_cli("convert", str(FORMAT1_YAML), "--to", "yaml")
+    assert result.exit_code == 0
+    assert f"note: {FORMAT1_YAML} is in annotation format 1 (deprecated)" in result.stderr
+    assert "\nformat: 2\n" in result.stdout and "\ncontribution:\n" in result.stdout
+    assert "proposes_no_approach" not in result.stdout and "\ntrade_offs:" not in result.stdout
+    again = parse_text(result.stdout, "converted.yaml")
+    assert again.errors == [] and again.document is not None
+    assert isomorphic(again.document.graph, load_annotation(FORMAT1_YAML).graph)
+
+
+def test_convert_format1_rdf_reads_as_one_contribution() -> None:
+    """Turtle exported in format 1 (tags on the annotation) converts without reporting the
+    moved triples as lost, to the YAML whose RDF the format-1 file now gives."""
+    result = run_cli("convert", str(FORMAT1_TTL), "--to", "yaml")
+    assert result.exit_code == 0
+    assert "no place in the YAML format" not in result.stderr
+    assert "is format-1 RDF; its tags and trade-offs were read as one contribution" in (
+        result.stderr
+    )
+    again = parse_text(result.stdout, "converted.yaml")
+    assert again.errors == [] and again.document is not None
+    upgraded, [node] = upgrade_format1(Graph().parse(FORMAT1_TTL))
+    assert str(node) == again.document.annotation_iri
+    assert isomorphic(again.document.graph, upgraded)
+    assert isomorphic(again.document.graph, load_annotation(FORMAT1_YAML).graph)
 
 
 def test_convert_yaml_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -229,17 +344,18 @@ def test_convert_single_annotation_to_stdout_and_many_need_a_folder(tmp_path: Pa
     one = run_cli("convert", str(ALL_SECTIONS), "--to", "yaml")
     assert one.exit_code == 0 and one.stdout.startswith("# yaml-language-server")
     ttl = tmp_path / "all.ttl"
-    run_cli("convert", *map(str, VALID), "--to", "ttl", "-o", str(ttl))
+    run_cli("convert", str(ALL_SECTIONS), str(FORMAT1_YAML), "--to", "ttl", "-o", str(ttl))
     many = run_cli("convert", str(ttl), "--to", "yaml")
     assert many.exit_code == 2 and "give -o DIR" in many.stderr
 
 
 def test_convert_trig_keeps_one_named_graph_per_annotation() -> None:
-    result = run_cli("convert", *map(str, VALID), "--to", "trig")
+    sources = [*loadable(VALID), ALL_SECTIONS]
+    result = run_cli("convert", *map(str, sources), "--to", "trig")
     dataset = Dataset()
     dataset.parse(data=result.stdout, format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert names == {load_annotation(p).annotation_iri for p in VALID}
+    assert names == {load_annotation(p).annotation_iri for p in sources}
 
 
 def test_convert_jsonld_round_trip(tmp_path: Path) -> None:
@@ -254,7 +370,8 @@ def test_convert_jsonld_round_trip(tmp_path: Path) -> None:
 def test_convert_refuses_invalid_yaml() -> None:
     result = run_cli("convert", str(UNKNOWN_TERM), "--to", "ttl")
     assert result.exit_code == 2
-    assert "tags.values[1]" in result.stderr and "norm:Fairness" in result.stderr
+    assert expected_problem(UNKNOWN_TERM)["field"] in result.stderr
+    assert "norm:Fairness" in result.stderr
 
 
 def test_convert_reports_rdf_the_yaml_cannot_hold(tmp_path: Path) -> None:
@@ -265,6 +382,32 @@ def test_convert_reports_rdf_the_yaml_cannot_hold(tmp_path: Path) -> None:
     result = run_cli("convert", str(ttl), "--to", "yaml")
     assert result.exit_code == 0
     assert "1 triples have no place in the YAML format" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [
+        ("GPT-3 175B", False),
+        ("norm:RLHF", True),  # written as text, read back as the approach term
+    ],
+)
+def test_convert_warns_when_the_yaml_reads_back_differently(
+    tmp_path: Path, text: str, changes: bool
+) -> None:
+    graph = Graph() + load_annotation(ALL_SECTIONS).graph
+    finding = next(iter(graph.subjects(NORM.baselineDescription, Literal("GPT-3 175B"))))
+    graph.remove((finding, NORM.baselineDescription, None))
+    graph.add((finding, NORM.baselineDescription, Literal(text)))
+    ttl = tmp_path / "baseline.ttl"
+    graph.serialize(ttl, format="turtle")
+    result = run_cli("convert", str(ttl), "--to", "yaml")
+    assert result.exit_code == 0
+    assert f'baseline: "{text}"' in result.stdout
+    assert "no place in the YAML format" not in result.stderr
+    warned = "triples read back differently from the written YAML" in result.stderr
+    assert warned == changes  # the triples of the changed node, the offending one among them
+    if changes:
+        assert "norm:baselineDescription norm:RLHF" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,8 @@ from normspace.mappings import (
     read_mapping_sets,
     validate_mapping_sets,
 )
-from normspace.namespaces import PREFIXES
+from normspace.namespaces import NORM, PREFIXES
+from normspace.ontology import term_index
 from normspace.resources import resource_dir
 
 CASES = Path(__file__).parents[1] / "data" / "mappings"
@@ -167,16 +168,21 @@ def test_comment_and_predicate_agree_on_which_term_is_broader(bundled_sets):
 
 
 def test_unmappable_dimensions_stay_unmapped(bundled_sets):
-    """Aggregation rules and sampling methods have no counterpart in the targets."""
+    """Aggregation rules, sampling methods, and the research-method, contribution-role,
+    design-goal and finding-direction schemes have no counterpart in the targets (which are
+    about risks, purposes and legal roles, not about how research is done)."""
     subjects = {m.subject_id for ms in bundled_sets for m in ms.mappings}
-    for term in (
+    unmappable = {
         "norm:MajorityVote",
         "norm:BordaCount",
         "norm:ConvenienceCrowdSample",
         "norm:CollectiveContestation",
         "norm:AgonisticDevelopment",
-    ):
-        assert term not in subjects
+    }
+    for scheme in ("ResearchMethod", "ContributionRole", "DesignGoal", "FindingDirection"):
+        unmappable |= {t.curie for t in term_index().in_scheme(str(NORM[f"{scheme}Scheme"]))}
+    assert len(unmappable) > 5 + 30
+    assert unmappable & subjects == set()
 
 
 @pytest.mark.parametrize("name", sorted(_expected(CASES / "invalid-sets")))

@@ -25,14 +25,16 @@ REVIEW = ANNOTATION_DATA / "review"
 ALL_SECTIONS = ANNOTATION_DATA / "valid" / "ouyang2022-all-sections.yaml"
 UNKNOWN_TERM = ANNOTATION_DATA / "invalid" / "unknown-term.yaml"
 
-MINIMAL = """paper:
+MINIMAL = """format: 2
+paper:
   title: "Conceptualising Contestability"
   year: 2021
   doi: "{doi}"
 annotation:
   annotator: "Jane Doe"
   date: 2026-11-27
-tags:
+contribution:
+  role: proposes
   approaches: [norm:RLHF]
 """
 
@@ -125,7 +127,7 @@ def test_doi_prefix_is_dropped_with_a_warning(written: str) -> None:
     assert (problem.rule, problem.severity, problem.line, problem.field) == (
         "doi-prefix",
         "warning",
-        4,
+        5,
         "paper.doi",
     )
     assert f"`{written}` was normalised to the DOI `10.1145/3449180`" in problem.message

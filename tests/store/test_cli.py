@@ -39,9 +39,9 @@ def graphs(path: Path) -> list[str]:
 def test_load_reports_what_it_loaded(run_cli, tmp_path):
     result = run_cli("load", CORPUS, "--store", tmp_path / "s")
     assert result.exit_code == 0
-    assert "loaded 7 annotations of 6 papers" in result.stderr
+    assert "loaded 8 annotations of 7 papers" in result.stderr
     assert "warning: The normative assumption has no evidence" in result.stderr
-    assert len(graphs(tmp_path / "s")) == 3 + 7  # ontology, mappings, imports, annotations
+    assert len(graphs(tmp_path / "s")) == 3 + 8  # ontology, mappings, imports, annotations
 
 
 def test_quiet_load_prints_nothing(run_cli, tmp_path):
@@ -79,7 +79,7 @@ def test_reloading_an_edited_file_replaces_it(run_cli, store_copy):
     result = run_cli("load", STORE_DATA / "edited" / "bai2022.yaml", "--store", store_copy)
     assert result.exit_code == 0
     assert "1 replaced an earlier version" in result.stderr
-    assert len(graphs(store_copy)) == 10
+    assert len(graphs(store_copy)) == 11
 
 
 def test_load_refuses_an_endpoint(run_cli):
@@ -98,7 +98,7 @@ def test_remove_by_file_annotation_iri_and_paper_iri(run_cli, store_copy):
     assert result.exit_code == 0, result.stderr
     assert "removed 4 annotations" in result.stderr
     remaining = [g for g in graphs(store_copy) if "/annotation/" in g]
-    assert len(remaining) == 3
+    assert len(remaining) == 4
 
 
 def test_remove_a_deleted_file_by_its_recorded_path(run_cli, tmp_path):
@@ -145,7 +145,7 @@ def test_export_everything_as_nquads(run_cli, loaded_store_dir, tmp_path):
     assert result.exit_code == 0
     quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
     graph_names = {q.graph_name.value for q in quads}
-    assert len(graph_names) == 10 and "https://w3id.org/normspace/store" not in graph_names
+    assert len(graph_names) == 11 and "https://w3id.org/normspace/store" not in graph_names
 
 
 def test_export_one_graph_as_turtle(run_cli, loaded_store_dir):
@@ -219,8 +219,12 @@ def test_query_file_with_a_literal_parameter(run_cli, loaded_store_dir):
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows == [
-        ["annotation", "tags"],
-        ["https://w3id.org/normspace/annotation/arxiv/2203.02155/fixture-annotator-a", "3"],
+        ["contribution", "tags"],
+        [
+            "https://w3id.org/normspace/annotation/arxiv/2203.02155/fixture-annotator-a"
+            "/contribution/1",
+            "3",
+        ],
     ]
 
 
@@ -253,7 +257,7 @@ def test_query_table_with_labels(run_cli, loaded_store_dir):
         "query", "approaches-without-contestability", "--labels", "--store", loaded_store_dir
     )
     assert result.exit_code == 0
-    assert "safety classifier" in result.stdout and "norm:" not in result.stdout
+    assert "direct preference optimisation" in result.stdout and "norm:" not in result.stdout
 
 
 # ---------------------------------------------------------------------------
@@ -278,6 +282,28 @@ def test_compare_markdown(run_cli, loaded_store_dir):
     assert any(
         line.startswith("| contestability |  | norm:CollectiveContestation (1) |") for line in lines
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "header"),
+    [
+        ("critiques", "| dimension | norm:RLHF, norm:Critiques (1 paper) |"),
+        ("uses-as-baseline", "| dimension | norm:RLHF, norm:UsesAsBaseline (1 paper) |"),
+        ("evaluates", "| dimension | norm:RLHF, norm:Evaluates (0 papers) |"),
+    ],
+)
+def test_compare_by_role(run_cli, loaded_store_dir, role, header):
+    """The DPO paper critiques RLHF and uses it as its baseline; nobody evaluates it."""
+    args = ("compare", "norm:RLHF", "--role", role, "-f", "markdown", "--curies")
+    result = run_cli(*args, "--store", loaded_store_dir)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == header
+
+
+def test_compare_unknown_role(run_cli, loaded_store_dir):
+    result = run_cli("compare", "norm:RLHF", "--role", "critiqes", "--store", loaded_store_dir)
+    assert result.exit_code == 2
+    assert "did you mean `norm:Critiques`" in result.stderr
 
 
 def test_compare_unknown_approach(run_cli, loaded_store_dir):
@@ -387,7 +413,7 @@ def test_quiet_and_verbose_work_before_and_after_the_command(run_cli, tmp_path, 
 def test_verbose_query_logs_its_timing(run_cli, loaded_store_dir):
     result = run_cli("query", "papers", "-v", "--store", loaded_store_dir)
     assert result.exit_code == 0
-    assert "INFO normspace.cli.query: query papers: 6 rows in " in result.stderr
+    assert "INFO normspace.cli.query: query papers: 7 rows in " in result.stderr
 
 
 @pytest.mark.parametrize(

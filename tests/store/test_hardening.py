@@ -54,9 +54,7 @@ def run_store(*args: str):
     result = CliRunner().invoke(group, ["store", *args], catch_exceptions=True)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exc_info
-    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     return result.exit_code, output
 
 

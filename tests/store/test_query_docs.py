@@ -20,3 +20,11 @@ def test_reference_page_is_current() -> None:
 def test_every_analyst_query_has_title_and_description() -> None:
     for query in library().top_level():
         assert query.title and query.description, query.name
+
+
+def test_the_reference_says_what_an_unbound_role_means() -> None:
+    from normspace.querylib import ROLE_DEFAULT_TEXT
+
+    block = render_reference()
+    section = block[block.index("## approach-value-matrix") : block.index("## approaches-without")]
+    assert f"optional; if not given: {ROLE_DEFAULT_TEXT}" in section

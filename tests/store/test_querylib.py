@@ -38,6 +38,10 @@ def test_header_fields_continuation_lines_and_end_of_header():
             ("level", "ValueScheme", "norm:ValueScheme", False),
         ),
         ("?s scheme - a scheme [optional]", ("scheme", None, None, True)),
+        (
+            "?role norm:ContributionRole term - a role [optional: proposes or no role]",
+            ("term", "ContributionRoleScheme", None, True),
+        ),
         ("?n xsd:integer - at least [2]", ("literal", None, "2", False)),
         ("?p iri - a property", ("iri", None, None, False)),
         ("?t term - any term", ("term", None, None, False)),
@@ -55,11 +59,23 @@ def test_param_declarations(spec, expected):
         ("approach norm:AlignmentApproach term", r"expected `\?name TYPE - description"),
         ("?x norm:Vlaue term - a value", "did you mean `norm:Value`?"),
         ("?x xsd:float - a number", "unknown type `xsd:float`"),
+        (
+            "?r norm:ContributionRole term - a role [optional: ]",
+            r"`\[optional:\]` needs the meaning",
+        ),
     ],
 )
 def test_bad_param_declarations_are_explained(spec, message):
     with pytest.raises(InputError, match=message):
         parse_param(spec)
+
+
+def test_an_optional_parameter_can_say_what_unbound_means():
+    """`[optional: MEANING]` leaves the variable unbound like `[optional]` and keeps the
+    meaning for `query --list` and the reference page."""
+    param = parse_param("?role norm:ContributionRole term - a role [optional: proposes or none]")
+    assert (param.unbound, param.required, param.default) == ("proposes or none", False, None)
+    assert parse_param("?s scheme - a scheme [optional]").unbound is None
 
 
 def test_a_query_file_with_a_bad_parameter_type_names_the_file():
@@ -115,7 +131,7 @@ def test_literal_and_iri_parameters_are_validated(values, message):
 def test_library_lookup_suggests_close_names_and_reads_files():
     with pytest.raises(InputError, match="did you mean `papers-by-approach`"):
         library().get("papers-by-approch")
-    assert library().get(str(FILES / "count-tags.rq")).title.startswith("Annotations with")
+    assert library().get(str(FILES / "count-tags.rq")).title.startswith("Contributions with")
     with pytest.raises(InputError, match="does not exist"):
         library().get("missing.rq")
 

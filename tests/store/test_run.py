@@ -10,9 +10,11 @@ import pyoxigraph as ox
 import pytest
 
 import normspace
+from normspace.annotation.problems import summary_line
 from normspace.resources import corpus_dir
 from normspace.runjob import runnable_queries
-from normspace.runreport import KEY_COMPARISONS, matrix_columns
+from normspace.runreport import KEY_COMPARISONS, PAIRING_NOTE, REPORT_SECTIONS, matrix_columns
+from normspace.validation import validate_files
 
 from .conftest import CORPUS, QUERY_DATA, STORE_DATA
 
@@ -48,14 +50,15 @@ def test_run_succeeds_and_prints_the_key_comparisons(fixture_run):
         assert f"== {heading} ==" in result.stdout
     assert "norm:ValueSensitiveDesign" in result.stdout  # whose values: none recorded
     assert "none recorded (1)" in result.stdout
-    assert "9 warnings" in result.stderr
+    # the validator's own summary of the corpus, whatever warnings it gives
+    assert summary_line(validate_files([CORPUS]).summary()) in result.stderr
 
 
 def test_run_writes_graph_query_results_and_report(fixture_run):
     _result, base = fixture_run
     out = base / "out"
     quads = list(ox.parse(path=str(out / "normspace.nq"), format=ox.RdfFormat.N_QUADS))
-    assert len({q.graph_name for q in quads}) == 3 + 7
+    assert len({q.graph_name for q in quads}) == 3 + 8
     ready, needs = runnable_queries()
     for query in ready:
         assert (out / "queries" / f"{query.name}.csv").is_file(), query.name
@@ -66,12 +69,19 @@ def test_run_writes_graph_query_results_and_report(fixture_run):
         "## Validation",
         "## Key comparisons",
         "## Co-occurrence network",
+        "## Tension network",
         "## Query results",
+        *(f"### {heading}" for _name, heading in REPORT_SECTIONS),
     ):
         assert section in report
-    assert "7 files checked: 7 valid" in report
-    assert f"Corpus: `{CORPUS}`. 7 annotations of 6 papers." in report
+    assert "8 files checked: 8 valid" in report
+    assert f"Corpus: `{CORPUS}`. 8 annotations of 7 papers." in report
+    assert PAIRING_NOTE in report
     assert "| approach | normative input from | sampling |" in report
+    # the role mix, one column per role used, in the scheme's order
+    assert "| approach | proposes | evaluates | critiques | uses as baseline | no role |" in report
+    # a stakeholder-vs-stakeholder tension
+    assert "- AI developers (stakeholder) vs " in report
     for query in needs:
         assert f"`{query.name}` needs" in report
 

@@ -34,7 +34,7 @@ BAI = "https://w3id.org/normspace/annotation/arxiv/2212.08073/fixture-annotator-
 OUYANG = "https://arxiv.org/abs/2203.02155"
 APPROACHES = (
     "PREFIX norm: <https://w3id.org/normspace#> SELECT ?a ?t WHERE "
-    "{ ?a norm:hasAlignmentApproach ?t } ORDER BY ?a ?t"
+    "{ ?a norm:hasContribution/norm:hasAlignmentApproach ?t } ORDER BY ?a ?t"
 )
 
 
@@ -153,7 +153,7 @@ def test_export_formats_carry_the_data(query_store):
     out = io.BytesIO()
     query_store.export(out, "ttl", [BAI])
     graph = Graph().parse(data=out.getvalue(), format="turtle")
-    assert (URIRef(BAI), NORM.hasAlignmentApproach, NORM.RLAIF) in graph
+    assert (URIRef(BAI + "/contribution/1"), NORM.hasAlignmentApproach, NORM.RLAIF) in graph
     out = io.StringIO()
     query_store.export(out, "jsonld", [BAI])
     assert isinstance(json.loads(out.getvalue()), list | dict)

@@ -1,23 +1,52 @@
-"""Read the YAML annotation format into the annotation model.
+"""Read the YAML annotation format (format 2, and the deprecated format 1) into the
+annotation model.
 
 The reader never stops at the first mistake: it records every problem it can locate
 (unknown keys, wrong types, unresolvable terms, malformed identifiers) with the YAML field
 path and line, skips the offending value and goes on, so an annotator sees every problem of
 a file at once. Constraints that are expressed on the RDF (required fields, ranges,
 distinctness) are left to the SHACL shapes; this reader only ensures that the RDF it hands
-them is well-formed.
+them is well-formed, and adds the checks that need the file itself (format version, keys
+that moved between formats, ``none`` against tags, priority against poles) or the ontology
+(term requests, grouping terms).
+
+A version-1 file (no ``format`` key) is read natively into the same model: its tags (minus
+``disciplines``) and trade-offs become one contribution without a role, and every message
+keeps the version-1 field paths (``tags.values[1]``), so that the annotator finds the line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..diagnostics import suggest
+from ..namespaces import curie, expand
 from . import identifiers
-from .model import Annotation, Annotator, Assumption, Author, Evidence, Paper, TermUse, TradeOff
+from .model import (
+    CURRENT_FORMAT,
+    FIRST_FORMAT,
+    Annotation,
+    Annotator,
+    Assumption,
+    Author,
+    ContestationSetting,
+    Contribution,
+    Evidence,
+    Finding,
+    Paper,
+    Resource,
+    Study,
+    StudySample,
+    TermRequest,
+    TermUse,
+    TradeOff,
+)
 from .problems import ERROR, WARNING, Problem
 from .slots import (
     ALIASES,
@@ -25,11 +54,25 @@ from .slots import (
     ASSUMPTION_ATTRIBUTION,
     ASSUMPTION_STANCE,
     ASSUMPTION_TYPE,
+    CONTESTABLE_BY,
+    CONTRIBUTION_SLOTS,
+    FINDING_BASELINE,
+    FINDING_DIRECTION,
+    FINDING_MEASURE,
+    FORMAT_KEY,
+    NONE_KEYS,
+    PAPER_SLOTS,
+    RESOURCE_SLOTS,
+    ROLE,
+    ROLE_ALIASES,
+    STAGE,
     TAG_SLOTS,
+    TRADE_OFF_POLES,
     TRADE_OFF_SLOTS,
+    V1_ONLY_KEYS,
     TermSlot,
 )
-from .terms import TermProblem, TermResolver
+from .terms import TermProblem, TermResolver, scheme_noun, with_article
 from .textinput import printable, surrogate_at, surrogate_message
 from .yaml_source import ImpossibleDate, YamlSource, item_position, key_position, value_position
 
@@ -40,6 +83,55 @@ FIRST_YEAR = 1900
 #: Days an annotation date may lie after today: time zones, and a file dated tomorrow
 #: by an annotator ahead of the machine's clock. See docs/annotation-format.md.
 FUTURE_TOLERANCE_DAYS = 1
+
+
+#: A contribution id: a slug, used in the contribution IRI (``…/contribution/<id>``).
+CONTRIBUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+#: The command that rewrites a version-1 file (named in messages).
+MIGRATE = "normspace migrate"
+
+#: Keys that do not belong in a contribution, with where they go instead.
+CONTRIBUTION_HINTS: dict[str, str] = {
+    **{s.key: f"`{s.key}` is paper-level: put it under the top-level `tags:`" for s in PAPER_SLOTS},
+    "tags": "contribution tag slots are written directly in the contribution, without `tags:`",
+    "assumptions": "assumptions are paper-level: put them at the top level, after the "
+    "contributions",
+    "proposes_no_approach": "use `none: [approaches]` in the contribution",
+}
+#: Format-2 mapping kinds and their format-1 counterparts (for "add `format: 2`" hints).
+_V1_KINDS = {
+    "document": "v1 document",
+    "annotation": "v1 annotation",
+    "tags": "v1 tags",
+    "trade-off": "v1 trade-off",
+}
+
+
+def _v1_hints(kind: str) -> dict[str, str]:
+    """Pointers for the format-1 keys that format 2 moved (spec 1.2), for a mapping kind."""
+    return {key: hint for (where, key), hint in V1_ONLY_KEYS.items() if where == kind}
+
+
+def _v2_hints(v1_kind: str) -> dict[str, str]:
+    """Pointers for format-2 keys written in a file read as format 1 (no `format: 2`)."""
+    kind = next(k for k, v in _V1_KINDS.items() if v == v1_kind)
+    v2_keys = set(ALLOWED_KEYS[kind])
+    if kind == "tags":
+        v2_keys |= {s.key for s in CONTRIBUTION_SLOTS}
+    return {
+        key: f"`{key}` is a key of format 2, but the file has no `format: 2` and is read as "
+        "the deprecated format 1: add `format: 2` at the top (`normspace migrate` rewrites "
+        "the rest)"
+        for key in sorted(v2_keys - set(ALLOWED_KEYS[v1_kind]))
+    }
+
+
+#: How a term request is written (in messages).
+REQUEST_EXAMPLE = '`request: {label: "…", definition: "…", broader: norm:…, source: "https://…"}`'
+#: How findings are written (in messages).
+FINDINGS = '`findings: [{measure: norm:…, value: 85, unit: "%", direction: improves}]`'
+#: A web address (the scheme is what tells it from citation text).
+URL = re.compile(r"https?://[^/\s]+", re.IGNORECASE)
 
 
 def today() -> dt.date:
@@ -103,6 +195,8 @@ class AnnotationReader:
         self.problems: list[Problem] = []
         #: field path -> 1-based (line, column) of the key or item in the file.
         self.positions: dict[str, tuple[int, int]] = {}
+        #: The format version of the file (set by :meth:`read`).
+        self.version = CURRENT_FORMAT
 
     # -- positions and problems ------------------------------------------------------------
 
@@ -155,13 +249,26 @@ class AnnotationReader:
 
     # -- structure -------------------------------------------------------------------------
 
-    def mapping(self, node: Any, field: str, kind: str) -> dict[str, Any] | None:
+    def mapping(
+        self,
+        node: Any,
+        field: str,
+        kind: str,
+        hints: Mapping[str, str] | None = None,
+        hint_rule: str = "misplaced-key",
+    ) -> dict[str, Any] | None:
         """Check that ``node`` is a mapping with known keys (unknown ones are reported, and
-        ignored by callers, which only look up known keys); record key positions."""
+        ignored by callers, which only look up known keys); record key positions.
+
+        ``hints`` maps keys that are not allowed here but have a known place elsewhere
+        (a format-1 key in a format-2 file, a paper-level key in a contribution) to the
+        pointer that says where they go (reported under ``hint_rule``): a better message
+        than the list of allowed keys.
+        """
         if node is None:
             return None
         if not isinstance(node, dict):
-            self.type_error(field, node, f"a mapping of {kind} fields")
+            self.type_error(field, node, f"a mapping of {kind.removeprefix('v1 ')} fields")
             return None
         allowed = ALLOWED_KEYS[kind]
         for key in node:
@@ -173,8 +280,12 @@ class AnnotationReader:
                 node[key] = None  # skipped like any value that cannot be read
             if key in allowed:
                 continue
-            close = suggest(str(key), allowed, n=1, cutoff=0.5)
             where = f"in `{field}`" if field else "at the top level"
+            hint = (hints or {}).get(str(key))
+            if hint is not None:
+                self.report(sub, hint_rule, f"`{key}` {where}: {hint}", value=key)
+                continue
+            close = suggest(str(key), allowed, n=1, cutoff=0.5)
             self.report(
                 sub,
                 "unknown-key",
@@ -232,24 +343,95 @@ class AnnotationReader:
     # -- the document ----------------------------------------------------------------------
 
     def read(self) -> Annotation:
-        root = self.mapping(self.source.root, "", "document") or {}
-        annotation = Annotation()
+        raw = self.source.root if isinstance(self.source.root, dict) else {}
+        self.version = self.format_version(raw)
+        annotation = Annotation(format_version=self.version)
+        root = self.section(self.source.root, "", "document") or {}
         annotation.paper = self.paper(root.get("paper"))
-        self.annotation_section(root.get("annotation"), annotation)
-        tags = self.mapping(root.get("tags"), "tags", "tags") or {}
-        for slot in TAG_SLOTS:
-            if slot.key in tags:
-                uses = self.tag_list(tags[slot.key], join("tags", slot.key), slot)
-                annotation.tags[slot.key] = uses
-        for field, item in self.items(root.get("trade_offs"), "trade_offs", "trade-offs"):
-            trade_off = self.trade_off(item, field)
-            if trade_off is not None:
-                annotation.trade_offs.append(trade_off)
+        fields = self.section(root.get("annotation"), "annotation", "annotation") or {}
+        self.annotation_fields(fields, annotation)
+        tags = self.section(root.get("tags"), "tags", "tags") or {}
+        self.tag_slots(tags, "tags", self.allowed_slots(PAPER_SLOTS, "tags"), annotation.tags)
+        if self.version == FIRST_FORMAT:
+            annotation.contributions = [self.v1_contribution(root, fields, tags)]
+        else:
+            annotation.contributions = self.contributions(root)
         for field, item in self.items(root.get("assumptions"), "assumptions", "assumptions"):
             assumption = self.assumption(item, field)
             if assumption is not None:
                 annotation.assumptions.append(assumption)
         return annotation
+
+    def section(self, node: Any, field: str, kind: str) -> dict[str, Any] | None:
+        """A mapping whose keys differ between the format versions: checked against the
+        keys of the file's version, with pointers for the keys of the other version."""
+        if self.version == FIRST_FORMAT:
+            v1_kind = _V1_KINDS[kind]
+            return self.mapping(node, field, v1_kind, _v2_hints(v1_kind), "format-2-key")
+        return self.mapping(node, field, kind, _v1_hints(kind), "format-1-key")
+
+    def allowed_slots(self, slots: tuple[TermSlot, ...], kind: str) -> list[TermSlot]:
+        """The slots of ``slots`` that the file's version has in mappings of ``kind`` (the
+        others were reported as keys of the other version, and are not read)."""
+        if self.version == FIRST_FORMAT:
+            kind = _V1_KINDS[kind]
+        return [s for s in slots if s.key in ALLOWED_KEYS[kind]]
+
+    def format_version(self, root: dict[str, Any]) -> int:
+        """The ``format`` of the file: 2, or 1 when absent (deprecated, with a warning).
+
+        An unknown version is an error, and the file is read as the current format, which
+        is what the annotator most likely meant to write.
+        """
+        if FORMAT_KEY not in root:
+            self.deprecated_format(FORMAT_KEY, "the file has no `format` key")
+            return FIRST_FORMAT
+        value = root[FORMAT_KEY]
+        pos = key_position(root, FORMAT_KEY)
+        if pos:
+            self.positions[FORMAT_KEY] = pos
+        if value == FIRST_FORMAT and not isinstance(value, bool):
+            self.deprecated_format(FORMAT_KEY, "`format: 1`")
+            return FIRST_FORMAT
+        if value != CURRENT_FORMAT or isinstance(value, bool):
+            self.report(
+                FORMAT_KEY,
+                "format-version",
+                f"`format: {value}` is not a format version NormSpace reads: "
+                f"{CURRENT_FORMAT} (current) or {FIRST_FORMAT} (deprecated); the file was "
+                f"read as format {CURRENT_FORMAT}",
+                value=value,
+                suggestion=f"`format: {CURRENT_FORMAT}`",
+            )
+        return CURRENT_FORMAT
+
+    def deprecated_format(self, field: str, why: str) -> None:
+        self.report(
+            field,
+            "format-deprecated",
+            f"{why}, so it is read as format 1, which is deprecated: format 2 records "
+            "contributions with roles, findings and explicit absences",
+            suggestion=f"run `{MIGRATE} {self.source.path}`",
+            severity=WARNING,
+        )
+
+    def v1_contribution(
+        self, root: dict[str, Any], fields: dict[str, Any], tags: dict[str, Any]
+    ) -> Contribution:
+        """The one contribution, without role, of a format-1 file (spec 1.2): its tags but
+        `disciplines`, its trade-offs, and `proposes_no_approach` as `none: [approaches]`.
+        Fields keep their format-1 paths."""
+        contribution = Contribution(id="1", field="")
+        slots = self.allowed_slots(CONTRIBUTION_SLOTS, "tags")
+        self.tag_slots(tags, "tags", slots, contribution.tags)
+        for field, item in self.items(root.get("trade_offs"), "trade_offs", "trade-offs"):
+            trade_off = self.trade_off(item, field)
+            if trade_off is not None:
+                contribution.trade_offs.append(trade_off)
+        if self.flag(fields, "proposes_no_approach", "annotation"):
+            contribution.none.append("approaches")
+            self.check_none(contribution, {"approaches": "annotation.proposes_no_approach"})
+        return contribution
 
     def paper(self, node: Any) -> Paper:
         paper = Paper()
@@ -410,11 +592,9 @@ class AnnotationReader:
             self.report(field, rule, str(exc), value=value, suggestion=exc.expected)
             return None
 
-    def annotation_section(self, node: Any, annotation: Annotation) -> None:
-        fields = self.mapping(node, "annotation", "annotation") or {}
+    def annotation_fields(self, fields: dict[str, Any], annotation: Annotation) -> None:
         annotation.annotator = self.annotator(fields.get("annotator"))
         annotation.date = self.date(fields.get("date"), "annotation.date")
-        annotation.proposes_no_approach = self.flag(fields, "proposes_no_approach", "annotation")
         annotation.note = self.text(fields, "note", "annotation")
 
     def annotator(self, node: Any) -> Annotator:
@@ -482,8 +662,12 @@ class AnnotationReader:
 
     # -- terms -----------------------------------------------------------------------------
 
-    def term(self, value: Any, field: str, slot: TermSlot, slot_field: str) -> str | None:
-        """Resolve one term reference to its IRI, reporting why it does not resolve."""
+    def term(
+        self, value: Any, field: str, slot: TermSlot, slot_field: str, grouping: bool = True
+    ) -> str | None:
+        """Resolve one term reference to its IRI, reporting why it does not resolve, and
+        warning when the term is deprecated or (unless ``grouping`` is False: a term
+        request's broader term is rightly a grouping term) a grouping term."""
         if not isinstance(value, str) or not value.strip():
             self.type_error(field, value, "a term (a CURIE such as `norm:Fairness` or a label)")
             return None
@@ -493,23 +677,148 @@ class AnnotationReader:
         found = self.resolver.resolve(value, str(slot.scheme), slot_field)
         if isinstance(found, TermProblem):
             suggestion = found.suggestion
-            if aliases:
-                suggestion = " or ".join(f"`{a}`" for a in aliases)
+            if aliases:  # suggest short spellings: the closest ones, else all of them
+                spelling = {curie(str(iri)): name for name, iri in aliases.items()}
+                close = [spelling[c] for c in found.suggestions if c in spelling]
+                suggestion = " or ".join(f"`{a}`" for a in close or aliases)
             self.report(field, found.rule, found.message, value, suggestion)
             return None
-        stale = self.resolver.deprecation(found)
-        if stale is not None:
-            self.report(field, stale.rule, stale.message, value, stale.suggestion, WARNING)
+        advices = [self.resolver.deprecation(found)]
+        if grouping:
+            advices.append(self.resolver.grouping(found))
+        for advice in advices:
+            if advice is not None:
+                message = advice.message
+                if advice.rule == "deprecated-term":
+                    message += self.moved_to(found.replaced_by, slot)
+                self.report(field, advice.rule, message, value, advice.suggestion, WARNING)
         return found.iri
 
+    def moved_to(self, replacements: tuple[str, ...], slot: TermSlot) -> str:
+        """Where a replacement of another scheme is tagged (a deprecated evaluation
+        criterion may be replaced by a research method), so that following the advice
+        does not turn a warning into a wrong-scheme error; empty if it fits the slot."""
+        notes = []
+        for iri in replacements:
+            term = self.resolver.index.get(iri)
+            if term is None or term.scheme == str(slot.scheme):
+                continue
+            places = [
+                f"`tags.{s.key}`" if s in PAPER_SLOTS else f"the contribution's `{s.key}`"
+                for s in TAG_SLOTS
+                if str(s.scheme) == term.scheme
+            ]
+            if places:
+                noun = with_article(scheme_noun(term.scheme))
+                notes.append(f"`{term.curie}` is {noun}: tag it in {' or '.join(places)}")
+        return " (" + "; ".join(notes) + ")" if notes else ""
+
+    def term_ref(
+        self, value: Any, field: str, slot: TermSlot, slot_field: str, requests: bool = True
+    ) -> TermUse | None:
+        """A term where no confidence or evidence is taken: a reference, or (when
+        ``requests``) a ``{request: {…}}`` mapping (or ``{term: …}``)."""
+        if not isinstance(value, dict) or not requests:
+            iri = self.term(value, field, slot, slot_field)
+            return TermUse(iri, field=field) if iri else None
+        fields = self.mapping(value, field, "term reference") or {}
+        return self.term_or_request(fields, field, slot, slot_field)
+
+    def term_or_request(
+        self, fields: dict[str, Any], field: str, slot: TermSlot, slot_field: str
+    ) -> TermUse | None:
+        """The ``term`` or the ``request`` of an item mapping (exactly one of them)."""
+        if "term" in fields and "request" in fields:
+            self.report(
+                field,
+                "term-and-request",
+                "an item names either an existing `term` or a term `request`, not both",
+                suggestion="keep `term` if it fits, else keep `request`",
+            )
+            return None
+        if "request" in fields:
+            request = self.request(fields["request"], join(field, "request"), slot)
+            return TermUse(None, field=field, request=request) if request else None
+        if "term" not in fields:
+            self.report(
+                field,
+                "missing-term",
+                "an item written as a mapping needs a `term` key (or a term `request`)",
+                suggestion="`{term: norm:…}` or `{request: {label: …, definition: …}}`",
+            )
+            return None
+        iri = self.term(fields["term"], join(field, "term"), slot, slot_field)
+        return TermUse(iri, field=field) if iri else None
+
+    def request(self, node: Any, field: str, slot: TermSlot) -> TermRequest | None:
+        """A term request (spec 1.1): valid with a warning, so that the annotator can record
+        what the paper says before the ontology has a term for it."""
+        fields = self.mapping(node, field, "term request")
+        if fields is None:
+            if node is None:
+                self.type_error(field, node, "a term request mapping", REQUEST_EXAMPLE)
+            return None
+        scheme = str(slot.scheme)
+        request = TermRequest(
+            label=self.text(fields, "label", field),
+            definition=self.text(fields, "definition", field),
+            scheme=scheme,
+            source=self.text(fields, "source", field),
+            field=field,
+        )
+        if fields.get("broader") not in (None, ""):
+            sub = join(field, "broader")
+            request.broader = self.term(fields["broader"], sub, slot, sub, grouping=False)
+        missing = [key for key in ("label", "definition") if getattr(request, key) is None]
+        if missing:
+            if not any(self._reported(join(field, key)) for key in missing):
+                self.report(
+                    field,
+                    "request-incomplete",
+                    "a term request needs a `label` and a `definition`; missing: "
+                    + ", ".join(f"`{key}`" for key in missing),
+                    suggestion=REQUEST_EXAMPLE,
+                )
+            return None
+        close = self.resolver.suggest(request.label or "", scheme)
+        self.report(
+            field,
+            "term-request",
+            f"term request `{request.label}` for a new {scheme_noun(scheme)} "
+            f"({curie(scheme)}): valid, recorded in the RDF as a norm:TermRequest and listed "
+            "by `normspace term-requests` for the next ontology release",
+            value=request.label,
+            suggestion=(
+                "check that no existing term fits: " + " or ".join(f"`{c}`" for c in close)
+                if close
+                else None
+            ),
+            severity=WARNING,
+        )
+        return request
+
     def terms(self, node: Any, field: str, slot: TermSlot) -> list[TermUse]:
-        """A list of plain term references (trade-off and assumption fields)."""
+        """A term reference or request, or a list of them (trade-off, assumption and role
+        fields); a single mapping is one reference (``type: {request: …}``)."""
         uses = []
-        for sub, item in self.items(node, field, f"{slot.key} terms"):
-            iri = self.term(item, sub, slot, field)
-            if iri is not None:
-                uses.append(TermUse(iri, field=sub))
+        entries = [(field, node)] if isinstance(node, dict) else None
+        for sub, item in entries or self.items(node, field, f"{slot.key} terms"):
+            use = self.term_ref(item, sub, slot, field)
+            if use is not None:
+                uses.append(use)
         return uses
+
+    def tag_slots(
+        self,
+        fields: dict[str, Any],
+        field: str,
+        slots: tuple[TermSlot, ...] | list[TermSlot],
+        into: dict[str, list[TermUse]],
+    ) -> None:
+        """Read the tag lists of ``slots`` present in ``fields`` into ``into``."""
+        for slot in slots:
+            if slot.key in fields:
+                into[slot.key] = self.tag_list(fields[slot.key], join(field, slot.key), slot)
 
     def tag_list(self, node: Any, field: str, slot: TermSlot) -> list[TermUse]:
         uses: list[TermUse] = []
@@ -517,7 +826,8 @@ class AnnotationReader:
             use = self.tag(item, sub, slot, field)
             if use is None:
                 continue
-            if any(u.term == use.term for u in uses) and not (use.evidence or use.confidence):
+            repeated = use.term is not None and any(u.term == use.term for u in uses)
+            if repeated and not (use.evidence or use.confidence or use.setting):
                 self.report(
                     sub,
                     "duplicate-term",
@@ -533,24 +843,31 @@ class AnnotationReader:
         if not isinstance(item, dict):
             iri = self.term(item, field, slot, slot_field)
             return TermUse(iri, field=field) if iri else None
-        fields = self.mapping(item, field, "tag item") or {}
-        if "term" not in fields:
-            self.report(
-                field,
-                "missing-term",
-                "a tag written as a mapping needs a `term` key",
-                suggestion="`{term: norm:…, confidence: 0.8, evidence: {quote: …, location: …}}`",
-            )
+        contestable = slot.key == "contestability" and self.version != FIRST_FORMAT
+        kind = "contestability item" if contestable else "tag item"
+        fields = self.mapping(item, field, kind) or {}
+        use = self.term_or_request(fields, field, slot, slot_field)
+        if use is None:
             return None
-        iri = self.term(fields["term"], join(field, "term"), slot, slot_field)
-        if iri is None:
+        use.confidence = self.confidence(fields.get("confidence"), join(field, "confidence"))
+        use.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        if contestable:
+            use.setting = self.setting(fields, field)
+        return use
+
+    def setting(self, fields: dict[str, Any], field: str) -> ContestationSetting | None:
+        """This paper's stage and contestants for one contestability item (spec 1)."""
+        if fields.get("stage") in (None, "") and fields.get("contestable_by") is None:
             return None
-        return TermUse(
-            iri,
-            confidence=self.confidence(fields.get("confidence"), join(field, "confidence")),
-            evidence=self.evidence(fields.get("evidence"), join(field, "evidence")),
-            field=field,
-        )
+        stage = None
+        if fields.get("stage") not in (None, ""):
+            sub = join(field, "stage")
+            stage = self.term_ref(fields["stage"], sub, STAGE, sub)
+        sub = join(field, "contestable_by")
+        contestants = self.terms(fields.get("contestable_by"), sub, CONTESTABLE_BY)
+        if stage is None and not contestants:
+            return None
+        return ContestationSetting(stage, contestants, field)
 
     def confidence(self, value: Any, field: str) -> float | None:
         if value is None:
@@ -585,22 +902,408 @@ class AnnotationReader:
             result.append(evidence)
         return result
 
+    # -- contributions ---------------------------------------------------------------------
+
+    def contributions(self, root: dict[str, Any]) -> list[Contribution]:
+        """``contribution:`` (the shorthand for one) or ``contributions:`` (a list)."""
+        found: list[Contribution] = []
+        both = "contribution" in root and "contributions" in root
+        if both:
+            self.report(
+                "contributions",
+                "contribution-both",
+                "`contribution:` and `contributions:` are exclusive: `contribution:` is the "
+                "shorthand for a `contributions:` list of one",
+                suggestion="move the `contribution:` mapping into the `contributions:` list",
+            )
+        if "contribution" in root:
+            contribution = self.contribution(root["contribution"], "contribution", 1)
+            if contribution is not None:
+                found.append(contribution)
+        example = "`contributions: [{role: proposes, approaches: [norm:RLHF]}]`"
+        items = self.items(root.get("contributions"), "contributions", "contributions", example)
+        for position, (field, item) in enumerate(items, start=1):
+            contribution = self.contribution(item, field, position)
+            if contribution is not None:
+                found.append(contribution)
+        if not found and not self._reported("contribution") and not self._reported("contributions"):
+            self.report(
+                "contributions" if "contributions" in root else "contribution",
+                "missing-contribution",
+                "the annotation has no contribution: say what the paper does (proposes, "
+                "applies, evaluates, …) and tag it",
+                suggestion="`contribution: {role: proposes, approaches: [norm:…]}`",
+            )
+        if not both:  # with both forms each counts from 1; the error above says why
+            self.unique_ids(found)
+        return found
+
+    def contribution(self, node: Any, field: str, position: int) -> Contribution | None:
+        fields = self.mapping(node, field, "contribution", CONTRIBUTION_HINTS)
+        if fields is None:
+            if node is None:
+                self.type_error(field, node, "a contribution mapping")
+            return None
+        contribution = Contribution(id=self.contribution_id(fields, field, position), field=field)
+        contribution.roles = self.terms(fields.get("role"), join(field, "role"), ROLE)
+        if fields.get("role") in (None, "", []):
+            self.report(
+                join(field, "role") if "role" in fields else field,
+                "missing-role",
+                "the contribution has no `role`: say what the paper does with it; queries "
+                "count a contribution without role like one that proposes or applies",
+                suggestion="`role: " + " | ".join(ROLE_ALIASES) + "`",
+                severity=WARNING,
+            )
+        contribution.label = self.text(fields, "label", field)
+        contribution.description = self.text(fields, "description", field)
+        self.tag_slots(fields, field, CONTRIBUTION_SLOTS, contribution.tags)
+        contribution.none = self.none_list(fields.get("none"), join(field, "none"))
+        self.check_none(
+            contribution,
+            {key: join(join(field, "none"), i) for i, key in enumerate(contribution.none)},
+        )
+        sub = join(field, "findings")
+        for item_field, item in self.items(fields.get("findings"), sub, "findings", FINDINGS):
+            finding = self.finding(item, item_field)
+            if finding is not None:
+                contribution.findings.append(finding)
+        contribution.study = self.study(fields.get("study"), join(field, "study"))
+        sub = join(field, "trade_offs")
+        for item_field, item in self.items(fields.get("trade_offs"), sub, "trade-offs"):
+            trade_off = self.trade_off(item, item_field)
+            if trade_off is not None:
+                contribution.trade_offs.append(trade_off)
+        return contribution
+
+    def contribution_id(self, fields: dict[str, Any], field: str, position: int) -> str:
+        """The given id (a slug; an integer counts as its digits), else the position."""
+        value = fields.get("id")
+        if value is None or value == "":
+            return str(position)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = str(value)
+        if isinstance(value, str) and CONTRIBUTION_ID.match(value):
+            return value
+        slug = re.sub(r"[^a-z0-9]+", "-", str(value).casefold()).strip("-")
+        self.report(
+            join(field, "id"),
+            "contribution-id",
+            f"`{value}` is not a contribution id: it names the contribution in its IRI, so it "
+            "uses lower-case letters, digits and hyphens, starting with a letter or digit",
+            value=value,
+            suggestion=f"`id: {slug}`" if slug else "e.g. `id: ccai`",
+        )
+        return str(position)
+
+    def unique_ids(self, contributions: list[Contribution]) -> None:
+        seen: dict[str, Contribution] = {}
+        for contribution in contributions:
+            first = seen.setdefault(contribution.id, contribution)
+            if first is contribution or self._reported(join(contribution.field, "id")):
+                continue  # an id that could not be read was replaced by the position
+            self.report(
+                join(contribution.field, "id"),
+                "duplicate-contribution-id",
+                f"contribution id `{contribution.id}` is also the id of `{first.field}`: the "
+                "id makes the contribution IRI (…/contribution/<id>), so ids must differ "
+                "(a contribution without `id` takes its position, 1, 2, …)",
+                value=contribution.id,
+                suggestion="give each contribution its own `id`",
+            )
+
+    def none_list(self, node: Any, field: str) -> list[str]:
+        """The slots a contribution explicitly has none of (spec 1.3)."""
+        keys: list[str] = []
+        example = "`none: [contestability, evaluation]`"
+        for sub, item in self.items(node, field, "slot names", example):
+            if not isinstance(item, str):
+                self.type_error(sub, item, "the name of a slot", example)
+                continue
+            if item in NONE_KEYS:
+                if item in keys:
+                    self.report(
+                        sub,
+                        "duplicate-none",
+                        f"`{item}` is listed twice in `{field}`",
+                        value=item,
+                        suggestion="remove the repetition",
+                        severity=WARNING,
+                    )
+                else:
+                    keys.append(item)
+                continue
+            known = any(s.key == item for s in CONTRIBUTION_SLOTS)
+            why = "cannot be declared absent" if known else "is not a slot"
+            close = suggest(item, NONE_KEYS, n=1, cutoff=0.5)
+            self.report(
+                sub,
+                "none-key",
+                f"`{item}` {why}; `none` takes: {', '.join(NONE_KEYS)}",
+                value=item,
+                suggestion=f"`{close[0]}`" if close else None,
+            )
+        return keys
+
+    def check_none(self, contribution: Contribution, none_fields: dict[str, str]) -> None:
+        """A slot declared absent must not be tagged as well (the paper cannot have none
+        of something and some)."""
+        for key, where in none_fields.items():
+            tags = contribution.tags.get(key)
+            if not tags:
+                continue
+            tagged = tags[0].field.rpartition("[")[0] or tags[0].field
+            self.report(
+                where,
+                "none-and-tagged",
+                f"`{key}` is declared absent here but tagged at `{tagged}`: a contribution "
+                "cannot have none and some",
+                value=key,
+                suggestion=f"remove the tags of `{key}`, or remove the declaration of absence",
+            )
+
+    # -- findings and study facts ----------------------------------------------------------
+
+    def finding(self, node: Any, field: str) -> Finding | None:
+        fields = self.mapping(node, field, "finding")
+        if fields is None:
+            if node is None:
+                self.type_error(field, node, "a finding mapping")
+            return None
+        finding = Finding(field=field)
+        if fields.get("measure") not in (None, ""):
+            sub = join(field, "measure")
+            finding.measure = self.term_ref(fields["measure"], sub, FINDING_MEASURE, sub)
+        finding.value = self.number(fields, "value", field)
+        finding.unit = self.text(fields, "unit", field)
+        finding.result = self.text(fields, "result", field)
+        self.baseline(fields, field, finding)
+        if fields.get("direction") not in (None, ""):
+            sub = join(field, "direction")
+            finding.direction = self.term_ref(
+                fields["direction"], sub, FINDING_DIRECTION, sub, requests=False
+            )
+        finding.population = self.text(fields, "population", field)
+        finding.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        unread = self._reported(join(field, "value")) or self._reported(join(field, "result"))
+        if finding.value is None and finding.result is None and not unread:
+            self.report(
+                field,
+                "finding-result",
+                "a finding needs its result: a `value` (a number, with a `unit`) or a "
+                "`result` (text), or both",
+                suggestion='`value: 85` and `unit: "%"`, or `result: "…"`',
+            )
+            return None
+        return finding
+
+    def baseline(self, fields: dict[str, Any], field: str, finding: Finding) -> None:
+        """The comparison baseline: an alignment-approach term (CURIE, IRI or preferred
+        label), a term request, or any other text (``"GPT-3 175B"``). A CURIE or IRI must
+        resolve: it is a term reference, never text."""
+        value = fields.get("baseline")
+        if value is None or value == "":
+            return
+        sub = join(field, "baseline")
+        if isinstance(value, dict) or (isinstance(value, str) and expand(value.strip())):
+            finding.baseline = self.term_ref(value, sub, FINDING_BASELINE, sub)
+            return
+        term = self.resolver.lookup(value) if isinstance(value, str) else None
+        if term is not None and term.scheme == str(FINDING_BASELINE.scheme):
+            finding.baseline = self.term_ref(value, sub, FINDING_BASELINE, sub)
+            return
+        finding.baseline_text = self.text(fields, "baseline", field)
+        if finding.baseline_text is None:
+            return
+        scheme = str(FINDING_BASELINE.scheme)
+        found = self.resolver.resolve(finding.baseline_text, scheme, sub)
+        if isinstance(found, TermProblem) and found.rule == "alt-label":
+            self.report(
+                sub,
+                "baseline-as-text",
+                f"`{finding.baseline_text}` was kept as a text baseline, but it is an "
+                f"alternative label of the approach {found.suggestion}: a term baseline is "
+                "what queries compare",
+                value=finding.baseline_text,
+                suggestion=found.suggestion,
+                severity=WARNING,
+            )
+
+    def number(self, fields: dict[str, Any], key: str, field: str) -> Decimal | None:
+        """A finite number as a decimal, in the spelling of the file (``85.0`` stays 85.0)."""
+        value = fields.get(key)
+        sub = join(field, key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                self.type_error(sub, value, "a finite number", f"e.g. `{key}: 85`")
+                return None
+            raw = self.source.raw_scalar(value_position(fields, key))
+            try:
+                return Decimal(raw) if raw else Decimal(str(value))
+            except InvalidOperation:
+                return Decimal(str(value))
+        self.type_error(sub, value, "a number", f'e.g. `{key}: 85` (put text in `result: "…"`)')
+        return None
+
+    def study(self, node: Any, field: str) -> Study:
+        study = Study(field=field)
+        fields = self.mapping(node, field, "study") or {}
+        example = "`samples: [{size: 1000, population: …}]`"
+        sub = join(field, "samples")
+        for item_field, item in self.items(fields.get("samples"), sub, "samples", example):
+            sample = self.sample(item, item_field)
+            if sample is not None:
+                study.samples.append(sample)
+        for slot in RESOURCE_SLOTS:
+            if slot.key not in fields:
+                continue
+            sub = join(field, slot.key)
+            example = f'`{slot.key}: [{{name: "…", url: "https://…"}}]`'
+            resources = []
+            for item_field, item in self.items(fields[slot.key], sub, slot.help, example):
+                resource = self.resource(item, item_field)
+                if resource is not None:
+                    resources.append(resource)
+            study.resources[slot.key] = resources
+        return study
+
+    def sample(self, node: Any, field: str) -> StudySample | None:
+        fields = self.mapping(node, field, "sample")
+        if fields is None:
+            if node is None:
+                self.type_error(field, node, "a sample mapping")
+            return None
+        sample = StudySample(population=self.text(fields, "population", field), field=field)
+        size = fields.get("size")
+        if size not in (None, ""):
+            if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
+                sample.size = size
+            elif isinstance(size, int | float) and not isinstance(size, bool):
+                self.report(
+                    join(field, "size"),
+                    "sample-size",
+                    f"`{size}` is not a sample size: it counts participants or items, a whole "
+                    "number of 0 or more",
+                    value=size,
+                    suggestion="e.g. `size: 1000`",
+                )
+            else:
+                self.type_error(join(field, "size"), size, "a number of participants or items")
+        if sample.size is None:
+            if not self._reported(join(field, "size")):
+                self.report(
+                    field,
+                    "sample-size",
+                    "a sample needs its `size` (how many participants or items), and may name "
+                    "its `population`",
+                    suggestion='`{size: 1000, population: "participants from 38 countries"}`',
+                )
+            return None
+        return sample
+
+    def resource(self, node: Any, field: str) -> Resource | None:
+        fields = self.mapping(node, field, "resource")
+        if fields is None:
+            if node is None:
+                self.type_error(field, node, "a dataset or model mapping")
+            return None
+        resource = Resource(
+            name=self.text(fields, "name", field),
+            identifier=self.text(fields, "identifier", field),
+            field=field,
+        )
+        doi = self.text(fields, "doi", field)
+        if doi is not None:
+            try:
+                resource.doi = identifiers.normalise_doi(doi)
+            except identifiers.IdentifierError as exc:
+                self.report(join(field, "doi"), "doi-format", str(exc), doi, exc.expected)
+        url = self.text(fields, "url", field)
+        if url is not None:
+            if URL.match(url) and not any(c.isspace() for c in url):
+                resource.url = url
+            else:
+                self.report(
+                    join(field, "url"),
+                    "url-format",
+                    f"`{url}` is not a web address: it must start with `https://` or `http://`",
+                    value=url,
+                    suggestion="the dataset's or model's page, e.g. `https://huggingface.co/…`",
+                )
+        if resource.name is None:
+            if not self._reported(join(field, "name")):
+                self.report(
+                    field,
+                    "resource-name",
+                    "a dataset or model needs a `name` (and a `doi`, `url` or `identifier` "
+                    "where one exists)",
+                    suggestion='`{name: "HH-RLHF", identifier: "Anthropic/hh-rlhf"}`',
+                )
+            return None
+        return resource
+
     # -- n-ary nodes -----------------------------------------------------------------------
 
     def trade_off(self, node: Any, field: str) -> TradeOff | None:
-        fields = self.mapping(node, field, "trade-off")
+        fields = self.section(node, field, "trade-off")
         if fields is None:
             if node is None:
                 self.type_error(field, node, "a trade-off mapping")
             return None
         trade_off = TradeOff(field=field)
-        for slot in TRADE_OFF_SLOTS:
-            trade_off.terms[slot.key] = self.terms(
-                fields.get(slot.key), join(field, slot.key), slot
-            )
+        for slot in self.allowed_slots(TRADE_OFF_SLOTS, "trade-off"):
+            sub = join(field, slot.key)
+            trade_off.terms[slot.key] = self.terms(fields.get(slot.key), sub, slot)
+        if self.version != FIRST_FORMAT:
+            sub = join(field, "priority")
+            trade_off.priority = self.priority(fields.get("priority"), sub, trade_off)
         trade_off.description = self.text(fields, "description", field)
         trade_off.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
         return trade_off
+
+    def priority(self, node: Any, field: str, trade_off: TradeOff) -> list[TermUse]:
+        """The paper's ranking of the poles, highest first: each item names a pole given
+        in the same trade-off (by CURIE, IRI or preferred label)."""
+        poles = {
+            use.term: use
+            for slot in TRADE_OFF_POLES
+            for use in trade_off.terms.get(slot.key, [])
+            if use.term is not None
+        }
+        names = [curie(iri) for iri in poles]
+        ranked: list[TermUse] = []
+        example = "`priority: [norm:Harmlessness, norm:Helpfulness]`"
+        for sub, item in self.items(node, field, "poles", example):
+            if not isinstance(item, str) or not item.strip():
+                self.type_error(sub, item, "a pole of the trade-off (a CURIE or label)", example)
+                continue
+            term = self.resolver.lookup(item)
+            iri = term.iri if term is not None else None
+            if iri not in poles:
+                what = f"`{term.curie}` ({term.label})" if term else f"`{item}`"
+                close = suggest(item, names, n=3, cutoff=0.3) or names
+                self.report(
+                    sub,
+                    "priority-not-pole",
+                    f"{what} is not a pole of this trade-off: `priority` ranks the values, "
+                    "stakeholders or design goals listed in it"
+                    + (f" ({', '.join(names)})" if names else ""),
+                    value=item,
+                    suggestion=" or ".join(f"`{c}`" for c in close) or None,
+                )
+            elif any(r.term == iri for r in ranked):
+                self.report(
+                    sub,
+                    "priority-duplicate",
+                    f"`{item}` is ranked twice in `{field}`",
+                    value=item,
+                    suggestion="rank each pole once",
+                )
+            else:
+                ranked.append(TermUse(iri, field=sub))
+        return ranked
 
     def single_term(self, fields: dict[str, Any], field: str, slot: TermSlot) -> TermUse | None:
         value = fields.get(slot.key)

@@ -6,7 +6,7 @@
 - RDF/XML input with a DTD or entity declaration is rejected before rdflib sees it (the
   check defusedxml makes, done with the standard expat parser).
 - ``owl:imports`` are never followed (rdflib does not follow them; nothing here does).
-- JSON-LD output embeds the local context.
+- JSON-LD output embeds the local context and loses no triple (see :func:`jsonld_text`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from xml.parsers import expat
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 
 from ..errors import InputError
 from ..namespaces import bind_prefixes
@@ -204,8 +204,80 @@ def serialise(graphs: Iterable[tuple[str, Graph]], fmt: str) -> str:
         for triple in graph:
             merged.add(triple)
     if rdflib_fmt == "json-ld":
-        return merged.serialize(format="json-ld", context=jsonld_context(), indent=2)
+        return jsonld_text(merged)
     return merged.serialize(format=rdflib_fmt)
+
+
+def _expand(value: str, context: dict[str, Any]) -> str:
+    """A context's CURIE (``norm:hasValue``) as a full IRI."""
+    prefix, _, local = value.partition(":")
+    namespace = context.get(prefix)
+    return namespace + local if isinstance(namespace, str) and local else value
+
+
+def iri_valued_properties(context: dict[str, Any]) -> frozenset[URIRef]:
+    """Properties whose values the context coerces to IRIs (``"@type": "@id"``)."""
+    return frozenset(
+        URIRef(_expand(entry["@id"], context))
+        for entry in context.values()
+        if isinstance(entry, dict) and entry.get("@type") == "@id" and "@id" in entry
+    )
+
+
+def _node_objects(graph: Graph, context: dict[str, Any] | None) -> list[Any]:
+    """The node objects rdflib writes for ``graph`` (compacted with ``context``, or expanded)."""
+    if context is None:
+        return json.loads(graph.serialize(format="json-ld"))
+    doc = json.loads(graph.serialize(format="json-ld", context=context))
+    doc.pop("@context", None)
+    return doc.pop("@graph", None) or ([doc] if doc else [])
+
+
+def _hidden_nodes(graph: Graph, coerced: frozenset[URIRef]) -> set[BNode]:
+    """Described blank nodes that are values of IRI-coerced properties (a term request as the
+    value of ``hasValue``): rdflib writes them as ``"_:b0"`` strings and leaves out their
+    own triples."""
+    return {
+        o for _, p, o in graph if p in coerced and isinstance(o, BNode) and (o, None, None) in graph
+    }
+
+
+def _closure(graph: Graph, starts: set[BNode]) -> Graph:
+    """The triples of ``starts`` and of every blank node reachable from them."""
+    sub = Graph()
+    todo, seen = list(starts), set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for triple in graph.triples((node, None, None)):
+            sub.add(triple)
+            if isinstance(triple[2], BNode):
+                todo.append(triple[2])
+    return sub
+
+
+def jsonld_text(graph: Graph) -> str:
+    """``graph`` as JSON-LD with the bundled context inline, losing no triple.
+
+    The context coerces every term slot to IRIs so that hand-written documents can say
+    ``"hasValue": "norm:Honesty"``; but a term request is a blank node in such a slot, and
+    rdflib's serialiser writes a coerced blank node as a bare ``"_:b0"`` without its triples.
+    Those nodes are therefore written as node objects of their own, after the others:
+    compacted when that is lossless, expanded (full IRIs, always lossless) when they hold
+    hidden nodes in turn.
+    """
+    context = jsonld_context()
+    coerced = iri_valued_properties(context)
+    nodes = _node_objects(graph, context)
+    hidden = _hidden_nodes(graph, coerced)
+    if hidden:
+        extra = _closure(graph, hidden)
+        compact = not _hidden_nodes(extra, coerced)
+        nodes += _node_objects(extra, context if compact else None)
+    document = {"@context": context, "@graph": nodes}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_text(text: str, out: TextIO) -> None:

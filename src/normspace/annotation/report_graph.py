@@ -27,7 +27,22 @@ from ..diagnostics import Severity
 from ..namespaces import NORM, SH, bind_prefixes
 from ..shacl import NSH_IRI
 from .problems import Problem
-from .slots import ANNOTATION, ANNOTATOR, ASSUMPTION, PAPER, PROPERTY_FIELDS, TRADE_OFF
+from .slots import (
+    ANNOTATION,
+    ANNOTATOR,
+    ASSUMPTION,
+    CONTRIBUTION,
+    CONTRIBUTION_V1,
+    FINDING,
+    PAPER,
+    PRIORITY_RANK,
+    PROPERTY_FIELDS,
+    RESOURCE,
+    RESOURCE_SLOTS,
+    SAMPLE,
+    SETTING,
+    TRADE_OFF,
+)
 from .terms import TermResolver
 from .validate import FileResult, ValidationRun
 
@@ -35,9 +50,41 @@ NSH = Namespace(NSH_IRI)
 READER_COMPONENT = NSH.AnnotationReaderConstraintComponent
 SEVERITY_IRIS = {s.value: s.shacl_iri for s in Severity}
 #: Reader rules whose value names a term of the ontology: ``sh:value`` is then its IRI.
-TERM_VALUE_RULES = frozenset({"wrong-scheme", "deprecated-term", "duplicate-term"})
-#: Reader rules about a key that does not exist, so no property path leads to it.
-PATHLESS_RULES = frozenset({"unknown-key"})
+TERM_VALUE_RULES = frozenset(
+    {
+        "wrong-scheme",
+        "deprecated-term",
+        "duplicate-term",
+        "grouping-term",
+        "priority-not-pole",
+        "priority-duplicate",
+    }
+)
+#: Reader rules about a key that does not exist (or not in this place, or not in the file's
+#: format version), so no property path leads to it.
+PATHLESS_RULES = frozenset({"unknown-key", "misplaced-key", "format-1-key", "format-2-key"})
+
+
+#: Nodes below the annotation node: (kind, YAML field of the node, property path to it).
+#: A version-1 contribution has no YAML mapping of its own (field ""): its fields are the
+#: absolute format-1 paths (``tags.values``), reached through norm:hasContribution.
+_TOP_NODES: tuple[tuple[str, str, tuple[URIRef, ...]], ...] = (
+    (PAPER, "paper", (NORM.annotates,)),
+    (ANNOTATOR, "annotation.annotator", (PROV.wasAttributedTo,)),
+    (ASSUMPTION, "assumptions", (NORM.hasAssumption,)),
+    (CONTRIBUTION, "contribution", (NORM.hasContribution,)),
+    (CONTRIBUTION, "contributions", (NORM.hasContribution,)),
+    (CONTRIBUTION_V1, "", (NORM.hasContribution,)),
+)
+#: Link property -> kind of the node it leads to, below a contribution or a trade-off.
+_CHILD_KINDS: dict[URIRef, str] = {
+    NORM.hasTradeOff: TRADE_OFF,
+    NORM.hasFinding: FINDING,
+    NORM.hasSample: SAMPLE,
+    NORM.hasContestationSetting: SETTING,
+    NORM.hasPriority: PRIORITY_RANK,
+    **{s.prop: RESOURCE for s in RESOURCE_SLOTS},
+}
 
 
 def _field_paths() -> dict[str, tuple[URIRef, ...]]:
@@ -47,16 +94,24 @@ def _field_paths() -> dict[str, tuple[URIRef, ...]]:
         for prop, where in PROPERTY_FIELDS[ANNOTATION].items()
         if prop != NORM.hasEvidence  # "tags" as a whole is no property
     }
-    nested = (
-        (PAPER, "paper", NORM.annotates),
-        (ANNOTATOR, "annotation.annotator", PROV.wasAttributedTo),
-        (TRADE_OFF, "trade_offs", NORM.hasTradeOff),
-        (ASSUMPTION, "assumptions", NORM.hasAssumption),
-    )
-    for kind, base, link in nested:
+
+    def walk(kind: str, base: str, link: tuple[URIRef, ...]) -> None:
         for prop, relative in PROPERTY_FIELDS[kind].items():
-            if relative:
-                paths[f"{base}.{relative}"] = (link, prop)
+            if not relative or prop == NORM.hasEvidence:
+                continue
+            where = f"{base}.{relative}" if base else relative
+            paths.setdefault(where, (*link, prop))
+            child = _CHILD_KINDS.get(prop)
+            if child is not None:
+                walk(child, where, (*link, prop))
+
+    for kind, base, link in _TOP_NODES:
+        walk(kind, base, link)
+    # `none` lists several absences: the field names their common super-property; format 1
+    # had only the one for approaches
+    for base in ("contribution", "contributions"):
+        paths[f"{base}.none"] = (NORM.hasContribution, NORM.declaresAbsence)
+    paths["annotation.proposes_no_approach"] = (NORM.hasContribution, NORM.noAlignmentApproach)
     return paths
 
 
@@ -67,9 +122,13 @@ def property_path(field: str | None) -> tuple[URIRef, ...]:
     """The property path from the annotation node to a YAML field (empty if there is none).
 
     >>> [p.fragment for p in property_path("trade_offs[0].values[1]")]
-    ['hasTradeOff', 'involvesValue']
+    ['hasContribution', 'hasTradeOff', 'involvesValue']
     >>> [p.fragment for p in property_path("tags.values[2].term")]
-    ['hasValue']
+    ['hasContribution', 'hasValue']
+    >>> [p.fragment for p in property_path("contributions[1].findings[0].measure")]
+    ['hasContribution', 'hasFinding', 'measures']
+    >>> [p.fragment for p in property_path("tags.disciplines[0]")]
+    ['hasDiscipline']
     >>> property_path("tags")
     ()
     """

@@ -4,17 +4,22 @@ terms, and a term of another scheme is an error that names the slot and the term
 
 Alternative labels are deliberately not accepted (they are not unique across schemes); a
 reference that matches one gets the term it labels as the suggestion.
+
+A resolved term can still deserve a warning: a deprecated term (what replaces it) and a
+grouping term (``norm:groupingTerm true``: its scope note asks for a narrower term), whose
+warning lists the narrower terms so the annotator can pick one without opening the ontology.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..namespaces import curie, expand
+from ..namespaces import NORM, curie, expand
 from ..ontology import DIMENSIONS, SUPPORTING_SCHEMES, Term, TermIndex, load_ontology, term_index
 
 
@@ -22,12 +27,16 @@ from ..ontology import DIMENSIONS, SUPPORTING_SCHEMES, Term, TermIndex, load_ont
 class TermProblem:
     """Why a reference did not resolve, for the reader to turn into a located problem."""
 
-    rule: str  # "unknown-term" | "wrong-scheme" | "alt-label"
+    rule: str  # "unknown-term" | "wrong-scheme" | "alt-label" | "deprecated-term" | …
     message: str
     suggestions: tuple[str, ...] = ()
+    #: The suggestion as shown, when it says more than the CURIEs (e.g. with labels).
+    shown: str | None = None
 
     @property
     def suggestion(self) -> str | None:
+        if self.shown is not None:
+            return self.shown
         if not self.suggestions:
             return None
         return " or ".join(f"`{s}`" for s in self.suggestions)
@@ -58,11 +67,33 @@ def scheme_noun(scheme: str) -> str:
     return str(label) if label is not None else curie(scheme)
 
 
-class TermResolver:
-    """Resolves references against a term index (the bundled ontology by default)."""
+#: How many narrower terms a grouping-term warning lists.
+MAX_NARROWER = 8
 
-    def __init__(self, index: TermIndex | None = None) -> None:
+
+def grouping_terms(graph: Graph) -> frozenset[str]:
+    """IRIs of the terms flagged ``norm:groupingTerm true`` in an ontology graph."""
+    return frozenset(
+        str(term)
+        for term, flag in graph.subject_objects(NORM.groupingTerm)
+        if isinstance(term, URIRef) and isinstance(flag, Literal) and flag.toPython() is True
+    )
+
+
+class TermResolver:
+    """Resolves references against a term index (the bundled ontology by default).
+
+    ``grouping`` names the grouping terms; by default those flagged in the bundled ontology
+    (a custom ``index`` without ``grouping`` has none, so a test index stays self-contained).
+    """
+
+    def __init__(
+        self, index: TermIndex | None = None, grouping: Iterable[str] | None = None
+    ) -> None:
         self.index = index if index is not None else term_index()
+        if grouping is None:
+            grouping = grouping_terms(load_ontology()) if index is None else ()
+        self.grouping_iris = frozenset(grouping)
 
     @cached_property
     def _by_label(self) -> dict[str, Term]:
@@ -142,6 +173,39 @@ class TermResolver:
             "deprecated-term",
             f"`{term.curie}` ({term.label}) is deprecated; {advice}",
             tuple(curie(iri) for iri in term.replaced_by),
+        )
+
+    @cached_property
+    def _narrower(self) -> dict[str, list[Term]]:
+        table: dict[str, list[Term]] = {}
+        for term in self.index:
+            if term.deprecated:
+                continue
+            for broader in term.broader:
+                table.setdefault(broader, []).append(term)
+        for terms in table.values():
+            terms.sort(key=lambda t: t.label.casefold())
+        return table
+
+    def narrower(self, term: Term) -> list[Term]:
+        """The current terms directly narrower than ``term``, by label."""
+        return self._narrower.get(term.iri, [])
+
+    def grouping(self, term: Term) -> TermProblem | None:
+        """Why a grouping term should be replaced by a narrower one (the suggestion lists up
+        to :data:`MAX_NARROWER` of them); ``None`` for any other term."""
+        if term.iri not in self.grouping_iris:
+            return None
+        narrower = self.narrower(term)
+        shown = [f"`{t.curie}` ({t.label})" for t in narrower[:MAX_NARROWER]]
+        if len(narrower) > MAX_NARROWER:
+            shown.append(f"… {len(narrower) - MAX_NARROWER} more")
+        return TermProblem(
+            "grouping-term",
+            f"`{term.curie}` ({term.label}) is a grouping term: its scope note asks to tag a "
+            "narrower term; use it alone only when the paper says nothing more specific",
+            tuple(t.curie for t in narrower[:MAX_NARROWER]),
+            ", ".join(shown) or None,
         )
 
     def suggest(self, ref: str, scheme: str, n: int = 3) -> list[str]:

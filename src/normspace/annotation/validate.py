@@ -29,18 +29,43 @@ from ..shacl import (
 from .document import AnnotationDocument, ParsedFile, parse_file
 from .from_yaml import join
 from .problems import ERROR, Problem, summarise
-from .slots import PROPERTY_FIELDS
+from .slots import (
+    ABSENCE_SLOTS,
+    CONTRIBUTION_V1,
+    NORMATIVE_INPUT,
+    PROPERTY_FIELDS,
+    STAKEHOLDERS,
+    TRADE_OFF_POLES,
+)
 from .terms import TermResolver
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 #: Node-level SHACL constraints without a result path: the YAML field they are about.
 SHAPE_FIELDS = {
-    NSH_IRI + "AnnotationApproachShape": "tags.approaches",
     NSH_IRI + "PaperIdentifierShape": "paper",
     NSH_IRI + "PaperIriShape": "paper",
     NSH_IRI + "PaperYearRangeShape": "paper.year",
 }
+
+#: The warning "what does the contribution contribute?" (spec 1.4).
+PURPOSE_SHAPE = NSH_IRI + "ContributionPurposeWarningShape"
+
+#: The warning "the contribution has no role".
+ROLE_SHAPE = NSH_IRI + "ContributionRoleWarningShape"
+
+#: Shapes whose results repeat a check the reader makes with a YAML-oriented message (and
+#: the rule name the format specification gives it): shape -> the reader's rule. A result
+#: of such a shape is dropped when the reader reported that rule on the same node.
+READER_RULES = {
+    ROLE_SHAPE: "missing-role",
+    NSH_IRI + "TermRequestWarningShape": "term-request",
+    NSH_IRI + "ContributionAbsenceShape": "none-and-tagged",
+    NSH_IRI + "AnnotationContributionShape": "missing-contribution",
+}
+
+#: Completeness warnings whose slot can also be declared absent: YAML advice for them.
+_ABSENCE_ADVICE = {s.prop: s.key for s in ABSENCE_SLOTS}
 
 
 @dataclass
@@ -282,29 +307,77 @@ class ResultMapper:
         if node is not None:
             kind, where = node
             relative = PROPERTY_FIELDS[kind].get(path) if path is not None else None
-            return join(where, relative) if relative else where
+            if relative:
+                return join(where, relative)
+            # the one contribution of a format-1 file is written as its `tags:`
+            return "tags" if kind == CONTRIBUTION_V1 else where
         for (_s, _p, o), where in triples.items():  # focus on a term: where it was used
             if o == result.focus:
                 return where
         return None
 
+    def node_field(self, result: ShaclResult) -> str | None:
+        """The YAML field of the result's focus node (None: not a node of this file)."""
+        node = self.origins.nodes.get(result.focus)
+        return node[1] if node is not None else None
+
+    def in_v1_contribution(self, result: ShaclResult) -> bool:
+        node = self.origins.nodes.get(result.focus)
+        return node is not None and node[0] == CONTRIBUTION_V1
+
     def suggestion(self, result: ShaclResult, field: str | None) -> str | None:
         path = result_property(result)
-        if result.shape == NSH_IRI + "AnnotationApproachShape":
-            if result.value is None or result.value == result.focus:
-                return "tag `tags.approaches`, or set `annotation.proposes_no_approach: true`"
-            return "remove `annotation.proposes_no_approach: true` or the approach tags"
-        if isinstance(result.value, URIRef) and path in SLOT_SCHEMES:
-            close = self.resolver.suggest(str(result.value), str(SLOT_SCHEMES[path]))
+        # a SPARQL constraint without ?value reports the focus node itself as the value
+        value = None if result.value == result.focus else result.value
+        if result.shape == PURPOSE_SHAPE:
+            if self.in_v1_contribution(result):
+                return (
+                    "tag `tags.approaches` (or pluralism, contestability, evaluation), or "
+                    "set `annotation.proposes_no_approach: true`"
+                )
+            where = self.node_field(result) or "contribution"
+            return (
+                f"tag `{where}.approaches` (or pluralism, contestability, evaluation), or "
+                f"write `none: [approaches]` in `{where}`"
+            )
+        if isinstance(value, URIRef) and path in SLOT_SCHEMES:
+            close = self.resolver.suggest(str(value), str(SLOT_SCHEMES[path]))
             return " or ".join(f"`{c}`" for c in close) or None
+        if path == STAKEHOLDERS.prop and value is None:
+            path = NORMATIVE_INPUT.prop  # the warning is about both slots; `none` names one
+        if path in _ABSENCE_ADVICE and value is None and field:
+            key = _ABSENCE_ADVICE[path]
+            if self.in_v1_contribution(result):
+                return (
+                    f"tag `{field}`; to record that the paper has none, use format 2 "
+                    f"(`normspace migrate`) and `none: [{key}]`"
+                )
+            where = self.node_field(result) or ""
+            return f"tag `{field}`, or write `none: [{key}]` in `{where}` if the paper has none"
         if result.component == "MinCountConstraintComponent" and field:
             parent, _, key = field.rpartition(".")
-            if key == "values" and parent.startswith("trade_offs"):
-                return "list at least two distinct values in tension"
+            if key in {s.key for s in TRADE_OFF_POLES} and "trade_offs" in parent:
+                return (
+                    "list at least two distinct poles in tension (values, stakeholders or "
+                    "design goals, in any mix)"
+                )
             if field in self.parsed.positions:
                 return f"fill in `{field}`"
             return f"add `{key}:`" + (f" under `{parent}:`" if parent else "")
         return None
+
+    def covered(self, result: ShaclResult, reader: list[Problem]) -> bool:
+        """True when the reader reported the same check on the same node (see
+        :data:`READER_RULES`): its message is the one written for the YAML."""
+        rule = READER_RULES.get(result.shape or "")
+        if result.shape == ROLE_SHAPE and self.in_v1_contribution(result):
+            rule = "format-deprecated"  # format 1 has no roles: migrating is the advice
+        if rule is None:
+            return False
+        where = self.node_field(result)
+        if where is None:
+            return False
+        return any(p.rule == rule and _below(p.field or "", where) for p in reader)
 
     def problem(self, result: ShaclResult) -> Problem:
         field = self.field_of(result)
@@ -320,6 +393,16 @@ class ResultMapper:
         )
 
 
+def _below(field: str, node: str) -> bool:
+    """True when ``field`` is ``node`` or inside it (``node`` empty: the whole file).
+
+    >>> _below("contributions[1].role", "contributions[1]"), _below("contributions[10]",
+    ...     "contributions[1]"), _below("tags.values", "")
+    (True, False, True)
+    """
+    return not node or field == node or field.startswith((node + ".", node + "["))
+
+
 def _explained(field: str | None, reader_fields: set[str]) -> bool:
     """True when the reader already reported an error at ``field`` or below it.
 
@@ -332,7 +415,7 @@ def _explained(field: str | None, reader_fields: set[str]) -> bool:
     """
     if not field:
         return False
-    return any(f == field or f.startswith((field + ".", field + "[")) for f in reader_fields)
+    return any(_below(f, field) for f in reader_fields)
 
 
 def shacl_results(report_graph: Graph) -> Iterator[tuple[Node, ShaclResult]]:
@@ -364,7 +447,8 @@ def validate_file(
         for node, shacl_result in shacl_results(result.report.report_graph):
             problem = mapper.problem(shacl_result)
             result.located.append((node, problem))
-            if not _explained(problem.field, reader_fields):
+            repeated = mapper.covered(shacl_result, parsed.problems)
+            if not repeated and not _explained(problem.field, reader_fields):
                 result.problems.append(problem)
     result.problems.sort(key=_sort_key)
     return result

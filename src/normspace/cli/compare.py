@@ -8,7 +8,8 @@ from typing import TextIO
 import click
 
 from ..compare import compare as compare_approaches
-from ..compare import resolve_approaches
+from ..compare import resolve_approaches, resolve_role
+from ..querylib import ROLE_DEFAULT_TEXT
 from ..results import FORMATS, render
 from ..store import open_store
 from .options import format_option, output_option, store_option
@@ -22,6 +23,13 @@ WRAP = 36
 @click.option(
     "--labels/--curies", default=True, show_default=True, help="Show terms by label or CURIE."
 )
+@click.option(
+    "--role",
+    default=None,
+    metavar="ROLE",
+    help='Compare only contributions with this role (e.g. critiques, "uses as baseline"); '
+    f"default: {ROLE_DEFAULT_TEXT}.",
+)
 @timeout_option
 @format_option(list(FORMATS), "table")
 @output_option
@@ -29,6 +37,7 @@ WRAP = 36
 def compare(
     approaches: tuple[str, ...],
     labels: bool,
+    role: str | None,
     timeout: float | None,
     fmt: str,
     output: TextIO,
@@ -38,12 +47,15 @@ def compare(
     """Compare alignment approaches (CURIE or label, e.g. norm:RLHF "Constitutional AI").
 
     One column per approach, one row per dimension: values, whose normative input and how
-    it was sampled, contexts, pluralism, evaluation, contestability, participation,
-    trade-offs, assumptions, disciplines and the papers. Each cell lists the terms recorded
-    for the papers using the approach or a narrower one, with the number of papers.
+    it was sampled, contexts, pluralism, evaluation, findings, contestability,
+    participation, harms, design goals, tensions, assumptions, disciplines, research
+    methods and the papers. Each cell lists the terms recorded in the contributions using
+    the approach or a narrower one, with the number of papers; only contributions with
+    --role count (default: those that propose or apply the approach, or give no role).
     """
     iris = resolve_approaches(approaches)
+    role_iri = resolve_role(role)
     with open_store(store_path, endpoint, create=False, read_only=True, timeout=timeout) as store:
-        table = compare_approaches(store, iris, labels)
+        table = compare_approaches(store, iris, labels, role_iri)
     table.wrap = WRAP
     render(table, fmt, output, labels=labels)

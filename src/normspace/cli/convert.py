@@ -1,4 +1,11 @@
-"""``normspace convert``: annotation YAML to RDF, and RDF back to annotation YAML."""
+"""``normspace convert``: annotation YAML to RDF, and RDF back to annotation YAML.
+
+YAML is always written in the current format (2): a version-1 YAML file reads into the same
+model as its migrated form, and version-1 RDF (tags on the annotation itself) is upgraded to
+one contribution before it is read (:func:`~normspace.annotation.from_rdf.upgrade_format1`),
+so both convert to format 2 with nothing reported lost that the format can hold. A note on
+standard error names each input that was in format 1.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,19 @@ from pathlib import Path
 
 import click
 from rdflib import Graph
+from rdflib.compare import graph_diff, to_isomorphic
 
-from ..annotation import load_annotation
-from ..annotation.from_rdf import annotation_subgraph, lost_triples, read_annotations
-from ..annotation.model import Annotation
+from ..annotation import load_annotation, parse_text
+from ..annotation.from_rdf import (
+    annotation_subgraph,
+    lost_triples,
+    read_annotations,
+    upgrade_format1,
+)
+from ..annotation.model import FIRST_FORMAT, Annotation
 from ..annotation.rdf_io import OUTPUT_FORMATS, read_rdf, serialise
 from ..annotation.render import render_annotation
+from ..annotation.to_rdf import to_graph
 from ..annotation.validate import YAML_SUFFIXES
 from ..atomicio import atomic_write_text
 from ..errors import InputError
@@ -31,10 +45,16 @@ def load_inputs(files: tuple[Path, ...]) -> list[tuple[str | None, Graph]]:
     for path in files:
         if _is_yaml(path):
             document = load_annotation(path)
+            if document.annotation.format_version == FIRST_FORMAT:
+                _note(f"{path} is in annotation format 1 (deprecated), read as format 2")
             graphs.append((document.annotation_iri, document.graph))
         else:
             graphs.append((None, read_rdf(path)))
     return graphs
+
+
+def _note(message: str) -> None:
+    click.secho(f"note: {message}", fg="cyan", err=True)
 
 
 def to_rdf_text(graphs: list[tuple[str | None, Graph]], target: str) -> str:
@@ -60,23 +80,56 @@ def to_rdf_text(graphs: list[tuple[str | None, Graph]], target: str) -> str:
 def annotations_of(graphs: list[tuple[str | None, Graph]]) -> list[Annotation]:
     """Every annotation in the inputs; warn about RDF that the YAML form cannot hold."""
     found = []
-    for _, graph in graphs:
+    for _, original in graphs:
+        graph, upgraded = upgrade_format1(original)
+        for node in upgraded:
+            _note(
+                f"<{node}> is format-1 RDF; its tags and trade-offs were read as one contribution"
+            )
         annotations = read_annotations(graph)
         if not annotations:
             click.secho("warning: an input contains no norm:PaperAnnotation", fg="yellow", err=True)
         for node, annotation in annotations:
             lost = lost_triples(graph, node, annotation)
             if lost:
-                shown = "; ".join(" ".join(curie(str(x)) for x in t) for t in lost[:5])
-                more = f" and {len(lost) - 5} more" if len(lost) > 5 else ""
-                click.secho(
-                    f"warning: <{node}>: {len(lost)} triples have no place in the YAML format "
-                    f"and are left out: {shown}{more}",
-                    fg="yellow",
-                    err=True,
-                )
+                _warn_triples(node, "have no place in the YAML format and are left out", lost)
             found.append(annotation)
     return found
+
+
+def _warn_triples(node: object, what: str, triples: list[tuple]) -> None:
+    shown = "; ".join(" ".join(curie(str(x)) for x in t) for t in triples[:5])
+    more = f" and {len(triples) - 5} more" if len(triples) > 5 else ""
+    click.secho(
+        f"warning: <{node}>: {len(triples)} triples {what}: {shown}{more}",
+        fg="yellow",
+        err=True,
+    )
+
+
+def changed_on_reading(annotation: Annotation, text: str) -> list[tuple]:
+    """Triples of ``annotation`` that reading its YAML ``text`` back does not give.
+
+    Rendering is exact for everything the format can say, but a few values mean something
+    else when read back: a text baseline spelled like an approach's CURIE or label becomes
+    that term, a citation that looks like a URL becomes an IRI. Reading the text back is the
+    one check that catches every such case, present and future.
+    """
+    parsed = parse_text(text, "<converted>")
+    expected = to_isomorphic(to_graph(annotation))
+    if parsed.document is None or parsed.errors:
+        return sorted(expected, key=lambda t: tuple(str(x) for x in t))
+    _, changed, _ = graph_diff(expected, to_isomorphic(parsed.document.graph))
+    return sorted(changed, key=lambda t: tuple(str(x) for x in t))
+
+
+def render_checked(annotation: Annotation) -> str:
+    """The YAML of ``annotation``; warns when it would not read back to the same RDF."""
+    text = render_annotation(annotation)
+    changed = changed_on_reading(annotation, text)
+    if changed:
+        _warn_triples(annotation.iri, "read back differently from the written YAML", changed)
+    return text
 
 
 def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) -> None:
@@ -86,7 +139,7 @@ def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) 
                 f"the input holds {len(annotations)} annotations; give -o DIR to write one "
                 "file per annotation"
             )
-        click.echo(render_annotation(annotations[0]), nl=False)
+        click.echo(render_checked(annotations[0]), nl=False)
         return
     if output.exists() and not output.is_dir():
         raise click.UsageError(f"-o {output}: for --format yaml, -o must be a folder")
@@ -98,7 +151,7 @@ def write_yaml(annotations: list[Annotation], output: Path | None, force: bool) 
     if existing and not force:
         names = ", ".join(str(t) for t in existing)
         raise InputError(f"not overwriting existing files (use --force): {names}")
-    texts = [render_annotation(a) for a in annotations]  # every one renders before any write
+    texts = [render_checked(a) for a in annotations]  # every one renders before any write
     output.mkdir(parents=True, exist_ok=True)
     for text, target in zip(texts, targets, strict=True):
         atomic_write_text(target, text)

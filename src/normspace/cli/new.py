@@ -53,6 +53,7 @@ def write_new_file(text: str, target: Path, force: bool) -> None:
 @click.option("--doi", help="DOI of the paper (e.g. 10.1145/3630106.3658979).")
 @click.option("--arxiv", help="arXiv id of the paper (e.g. 2203.02155).")
 @click.option("--title", help="Title of the paper.")
+@click.option("--year", type=click.IntRange(1900, 9999), help="Publication year of the paper.")
 @click.option("--annotator", help="Your name.")
 @click.option("--orcid", help="Your ORCID iD (e.g. 0000-0002-1825-0097).")
 @click.option(
@@ -74,13 +75,16 @@ def new(
     doi: str | None,
     arxiv: str | None,
     title: str | None,
+    year: int | None,
     annotator: str | None,
     orcid: str | None,
     date: dt.datetime | None,
     output: Path | None,
     force: bool,
 ) -> None:
-    """Write a skeleton annotation file with every section and a comment on each field.
+    """Write a skeleton annotation file (format 2) with every section and a comment on each
+    field: one contribution (several: turn it into a `contributions:` list), commented
+    examples of findings, study facts, trade-offs, assumptions and term requests.
 
     Nothing is looked up online: metadata you do not give is left empty for you to fill in.
     """
@@ -96,6 +100,7 @@ def new(
         raise click.UsageError("give the paper's --doi or --arxiv id (or both)")
     paper = Paper(
         title=title,
+        year=year,
         doi=_normalise(identifiers.normalise_doi, doi, "--doi"),
         arxiv=_normalise(identifiers.normalise_arxiv, arxiv, "--arxiv"),
     )

@@ -65,9 +65,12 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, output: Text
     """Validate annotation files (a folder means every *.yaml/*.yml in it, recursively).
 
     Each file is read, its terms resolved and its RDF checked against the annotation
-    shapes on its own. Problems are reported as FILE:LINE: FIELD: SEVERITY: MESSAGE;
-    `--format json` lists them as objects, `--format ttl` as one SHACL validation report
-    per file (reader problems included, located with nsh:line and nsh:field).
+    shapes on its own. Files in format 1 (no `format: 2`) still validate, with a
+    `format-deprecated` warning (`normspace migrate FILE` rewrites them); term requests
+    validate with a `term-request` warning. Problems are reported as
+    FILE:LINE: FIELD: SEVERITY: MESSAGE; `--format json` lists them as objects,
+    `--format ttl` as one SHACL validation report per file (reader problems included,
+    located with nsh:line and nsh:field).
     Exits 0 when there are no errors (warnings pass), 1 when any file has errors (also two
     files for the same paper and annotator), 2 when a file cannot be read or parsed at all
     (or a symbolic link loops). With -q the text report lists only the errors.
