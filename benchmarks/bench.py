@@ -58,7 +58,7 @@ from normspace.store import OxigraphStore
 
 HERE = Path(__file__).resolve().parent
 
-#: tags: key -> (property, (min, max) number of tags, share of papers with none).
+#: contribution tag slots: key -> (property, (min, max) number of tags, share with none).
 SLOTS = {
     "alignment_targets": ("hasAlignmentTarget", (1, 2), 0.1),
     "values": ("hasValue", (2, 6), 0.0),
@@ -71,8 +71,15 @@ SLOTS = {
     "evaluation": ("hasEvaluationCriterion", (1, 4), 0.05),
     "contestability": ("hasContestabilityMechanism", (1, 2), 0.7),
     "participation": ("hasParticipationAspect", (1, 2), 0.5),
-    "disciplines": ("hasDiscipline", (1, 3), 0.0),
+    "harms": ("hasHarm", (1, 2), 0.6),
 }
+#: paper-level tag slots (format 2 `tags:`), same layout.
+PAPER_SLOTS = {
+    "disciplines": ("hasDiscipline", (1, 3), 0.0),
+    "research_methods": ("hasResearchMethod", (1, 2), 0.2),
+}
+#: `none:` keys a contribution declares instead of an absent slot (share of contributions).
+NONE_SHARE = {"contestability": 0.2, "evaluation": 0.03}
 
 #: Parameters for the queries that need one. A library query with a required parameter
 #: missing here is reported as not run (with the reason) instead of stopping the benchmark.
@@ -98,7 +105,7 @@ class TermSampler:
         self.pools: dict[str, tuple[list[str], list[float]]] = {}
         schemes = {str(s) for s in SLOT_SCHEMES.values()}
         for scheme in sorted(schemes):
-            terms = sorted(t.curie for t in index.in_scheme(scheme))
+            terms = sorted(t.curie for t in index.in_scheme(scheme) if not t.deprecated)
             rng.shuffle(terms)
             self.pools[scheme] = (terms, [1.0 / (rank + 1) for rank in range(len(terms))])
 
@@ -128,29 +135,72 @@ def _tag(rng: random.Random, term: str, i: int) -> object:
     return term
 
 
-def synthetic_annotation(
-    rng: random.Random, sampler: TermSampler, paper: int, annotator: str
-) -> dict:
-    no_approach = rng.random() < 0.1
+def _tags(rng: random.Random, sampler: TermSampler, slots: dict, paper: int) -> dict:
     tags: dict[str, list] = {}
-    for key, (prop, (low, high), none_share) in SLOTS.items():
-        if key == "approaches" and no_approach:
-            continue
+    for key, (prop, (low, high), none_share) in slots.items():
         if rng.random() < none_share:
             continue
         terms = sampler.sample(_scheme(prop), rng.randint(low, high))
         tags[key] = [_tag(rng, t, paper) for t in terms]
-    trade_offs = []
-    for _ in range(rng.choice([0, 0, 1, 1, 2])):
+    return tags
+
+
+def _trade_off(rng: random.Random, sampler: TermSampler, paper: int) -> dict:
+    """A tension between values, or (one in four) between stakeholders and a design goal."""
+    if rng.random() < 0.25:
+        trade_off = {
+            "stakeholders": sampler.sample(_scheme("involvesStakeholder"), 2),
+            "design_goals": sampler.sample(_scheme("involvesDesignGoal"), 1),
+        }
+    else:
         trade_off = {"values": sampler.sample(_scheme("hasValue"), rng.choice([2, 2, 3]))}
-        if rng.random() < 0.8:
-            trade_off["contexts"] = sampler.sample(_scheme("hasContext"), 1)
-        if rng.random() < 0.7:
-            trade_off["resolution"] = sampler.sample(_scheme("resolvedBy"), 1)
-        if rng.random() < 0.5:
-            trade_off["decided_by"] = sampler.sample(_scheme("decidedBy"), 1)
-        trade_off["description"] = f"Synthetic trade-off of paper {paper}."
-        trade_offs.append(trade_off)
+    if rng.random() < 0.8:
+        trade_off["contexts"] = sampler.sample(_scheme("hasContext"), 1)
+    if rng.random() < 0.7:
+        trade_off["resolution"] = sampler.sample(_scheme("resolvedBy"), 1)
+    if rng.random() < 0.5:
+        trade_off["decided_by"] = sampler.sample(_scheme("decidedBy"), 1)
+    trade_off["description"] = f"Synthetic trade-off of paper {paper}."
+    return trade_off
+
+
+def _proposed(rng: random.Random, sampler: TermSampler, paper: int) -> dict:
+    """The main contribution: tags, explicit absences, findings, a sample, tensions."""
+    contribution: dict = {"role": rng.choice(["proposes"] * 3 + ["applies", "evaluates"])}
+    contribution.update(_tags(rng, sampler, SLOTS, paper))
+    none = [k for k, share in NONE_SHARE.items() if k not in contribution and rng.random() < share]
+    if none:
+        contribution["none"] = none
+    findings = []
+    for j in range(rng.choice([0, 0, 1, 2])):
+        findings.append(
+            {
+                "measure": sampler.sample(_scheme("hasEvaluationCriterion"), 1)[0],
+                "value": round(rng.uniform(0, 100), 1),
+                "unit": "%",
+                "direction": rng.choice(["improves", "improves", "no-difference", "mixed"]),
+                "population": f"synthetic group {j}",
+            }
+        )
+    if findings:
+        contribution["findings"] = findings
+    if rng.random() < 0.4:
+        contribution["study"] = {"samples": [{"size": rng.randint(10, 5000)}]}
+    trade_offs = [_trade_off(rng, sampler, paper) for _ in range(rng.choice([0, 0, 1, 1, 2]))]
+    if trade_offs:
+        contribution["trade_offs"] = trade_offs
+    return contribution
+
+
+def synthetic_annotation(
+    rng: random.Random, sampler: TermSampler, paper: int, annotator: str
+) -> dict:
+    """One format-2 annotation: a main contribution and, for a third of the papers, a
+    baseline contribution (the "proposed method + criticised baseline" shape)."""
+    contributions = [_proposed(rng, sampler, paper)]
+    if rng.random() < 0.3:
+        baseline = sampler.sample(_scheme("hasAlignmentApproach"), 1)
+        contributions.append({"role": "uses-as-baseline", "approaches": baseline})
     assumptions = []
     for j in range(rng.choice([0, 1, 1, 2, 3])):
         assumptions.append(
@@ -163,6 +213,7 @@ def synthetic_annotation(
             }
         )
     document: dict = {
+        "format": 2,
         "paper": {
             "title": f"Synthetic benchmark paper {paper}",
             "authors": [f"Author {paper} A", f"Author {paper} B"],
@@ -171,12 +222,9 @@ def synthetic_annotation(
             "doi": f"10.5555/normspace-bench.{paper}",
         },
         "annotation": {"annotator": {"name": annotator}, "date": "2026-11-27"},
-        "tags": tags,
+        "tags": _tags(rng, sampler, PAPER_SLOTS, paper),
+        "contributions": contributions,
     }
-    if no_approach:
-        document["annotation"]["proposes_no_approach"] = True
-    if trade_offs:
-        document["trade_offs"] = trade_offs
     if assumptions:
         document["assumptions"] = assumptions
     return document

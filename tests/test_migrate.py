@@ -312,7 +312,6 @@ def test_rewrite(source: str, expected: str) -> None:
 
 UNCHANGED = {
     "format-2": "format: 2\npaper: {title: T}\ncontribution:\n  role: proposes\n",
-    "format-2.0-as-the-reader-reads-it": "format: 2.0\npaper: {title: T}\ncontribution: {}\n",
     "format-2-odd-layout": "paper:   {title:  'T'}\nformat:     2   # late\ncontributions: []\n",
 }
 
@@ -335,6 +334,12 @@ REFUSALS = {
         MigrationError,
         "x.yaml: not an annotation: it has none of the keys `paper`, `annotation`, `tags` "
         "(found `modules`)",
+    ),
+    "format-2.0": (
+        "format: 2.0\npaper: {title: T}\n",
+        MigrationError,
+        "x.yaml:1: format: unknown format `2.0`: valid are `format: 2` (current) and "
+        "`format: 1` (deprecated",
     ),
     "format-3": (
         "format: 3\npaper: {title: T}\n",

@@ -121,9 +121,7 @@ SHACL_SEVERITIES: tuple[str, ...] = tuple(_TO_SHACL[s] for s in _ORDER)
 SHACL_TO_QC: Mapping[str, str] = {_TO_SHACL[s]: _TO_QC[s] for s in _ORDER}
 
 
-def suggest(
-    value: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6
-) -> list[str]:
+def suggest(value: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The candidates closest to ``value``, best first, compared case-folded.
 
     Returns the candidates as given (not folded), without duplicates.

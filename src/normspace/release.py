@@ -463,14 +463,14 @@ def build_release(
     """
     ontology = parse_files(ontology_paths or ontology_files())
     version = ontology_version(ontology)
+    out = out or default_out(version)
+    _check_release_folder(out)  # usage errors (exit 2) before the content check (exit 1)
     if check_deprecated:
         uses = deprecated_uses(ontology)
         if uses:
             raise ValidationFailure(
                 "cannot release while deprecated terms are in use: " + "; ".join(map(str, uses))
             )
-    out = out or default_out(version)
-    _check_release_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     sets = read_mapping_sets()
     mappings = mapping_graph(sets, version.info)

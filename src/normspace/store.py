@@ -128,8 +128,7 @@ def record_graph(graph_iri: str, meta: Mapping[str, str]) -> str:
     """
     parts = [("graph", graph_iri), *sorted(meta.items())]
     return RECORD_PREFIX + "&".join(
-        f"{key}={quote(value.encode('utf-8', 'surrogateescape'), safe='')}"
-        for key, value in parts
+        f"{key}={quote(value.encode('utf-8', 'surrogateescape'), safe='')}" for key, value in parts
     )
 
 
@@ -917,8 +916,7 @@ class SparqlEndpointStore:
                     yield ox.Quad(s, p, o, ox.NamedNode(iri))
                 except (ValueError, TypeError) as exc:
                     raise InputError(
-                        f"{self.url} answered a term that is not valid RDF in graph <{iri}>: "
-                        f"{exc}"
+                        f"{self.url} answered a term that is not valid RDF in graph <{iri}>: {exc}"
                     ) from exc
 
     def export(self, out: IO, fmt: str, graphs: Sequence[str] | None = None) -> None:
@@ -1000,9 +998,7 @@ def open_store(
         raise InputError(no_store_message(path))
     check_store_folder(path)
     log.debug("opening the store at %s%s", path, " (read-only)" if read_only else "")
-    return OxigraphStore(
-        path, read_only=read_only and path.exists(), allow_service=allow_service
-    )
+    return OxigraphStore(path, read_only=read_only and path.exists(), allow_service=allow_service)
 
 
 def no_store_message(path: Path) -> str:

@@ -330,6 +330,10 @@ PROBLEM_CASES = {
         f"contribution:\n  {OK}  study: {{samples: [{{size: -5}}]}}",
         [("sample-size", "contribution.study.samples[0].size", E)],
     ),
+    "sample size approximate, not a boolean": (
+        f"contribution:\n  {OK}  study: {{samples: [{{size: 1000, approximate: about}}]}}",
+        [("type", "contribution.study.samples[0].approximate", E)],
+    ),
     "sample without size": (
         f"contribution:\n  {OK}  study: {{samples: [{{population: UK}}]}}",
         [("sample-size", "contribution.study.samples[0]", E)],
@@ -482,13 +486,16 @@ RDF_CASES = {
         '"GPT-3 175B" ; norm:direction norm:Improves ] .',
     ),
     "study facts": (
-        f"contribution:\n  {OK}  study:\n    samples: [{{size: 1000, population: UK}}]\n"
+        f"contribution:\n  {OK}  study:\n    samples: [{{size: 1000, population: UK}},\n"
+        "      {size: 40, approximate: true}]\n"
         "    datasets_used: [{name: HH-RLHF, url: 'https://huggingface.co/datasets/Anthropic"
         "/hh-rlhf', identifier: Anthropic/hh-rlhf}]\n"
         "    datasets_produced: [{name: D}]\n    models_used: [{name: U}]\n"
         "    models_produced: [{name: M, doi: 'https://doi.org/10.1145/3630106.3658979'}]",
         f'{C1} norm:hasSample [ a norm:StudySample ; norm:sampleSize "1000"^^'
-        'xsd:nonNegativeInteger ; norm:population "UK" ] ; norm:usesDataset [ a '
+        'xsd:nonNegativeInteger ; norm:population "UK" ] , [ a norm:StudySample ; '
+        'norm:sampleSize "40"^^xsd:nonNegativeInteger ; norm:approximateSize true ] ; '
+        "norm:usesDataset [ a "
         'schema:Dataset ; schema:name "HH-RLHF" ; schema:url '
         "<https://huggingface.co/datasets/Anthropic/hh-rlhf> ; schema:identifier "
         '"Anthropic/hh-rlhf" ] ; norm:producesDataset [ a schema:Dataset ; schema:name "D" ] ;'

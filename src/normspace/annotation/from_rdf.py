@@ -291,6 +291,7 @@ def read_sample(graph: Graph, node: Node) -> StudySample:
     number = size.toPython() if isinstance(size, Literal) else None
     return StudySample(
         size=number if isinstance(number, int) else None,
+        approximate=_flag(graph, node, NORM.approximateSize) or None,
         population=_text(graph, node, NORM.population),
     )
 

@@ -390,10 +390,10 @@ class AnnotationReader:
         pos = key_position(root, FORMAT_KEY)
         if pos:
             self.positions[FORMAT_KEY] = pos
-        if value == FIRST_FORMAT and not isinstance(value, bool):
+        if type(value) is int and value == FIRST_FORMAT:  # not `true`, not `1.0`
             self.deprecated_format(FORMAT_KEY, "`format: 1`")
             return FIRST_FORMAT
-        if value != CURRENT_FORMAT or isinstance(value, bool):
+        if type(value) is not int or value != CURRENT_FORMAT:
             self.report(
                 FORMAT_KEY,
                 "format-version",
@@ -411,7 +411,7 @@ class AnnotationReader:
             "format-deprecated",
             f"{why}, so it is read as format 1, which is deprecated: format 2 records "
             "contributions with roles, findings and explicit absences",
-            suggestion=f"run `{MIGRATE} {self.source.path}`",
+            suggestion=f"run `{MIGRATE} --in-place {self.source.path}`",
             severity=WARNING,
         )
 
@@ -1176,17 +1176,19 @@ class AnnotationReader:
                 self.type_error(field, node, "a sample mapping")
             return None
         sample = StudySample(population=self.text(fields, "population", field), field=field)
+        sample.approximate = self.flag(fields, "approximate", field)
         size = fields.get("size")
         if size not in (None, ""):
             if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
                 sample.size = size
             elif isinstance(size, int | float) and not isinstance(size, bool):
+                written = self.source.raw_scalar(value_position(fields, "size")) or str(size)
                 self.report(
                     join(field, "size"),
                     "sample-size",
-                    f"`{size}` is not a sample size: it counts participants or items, a whole "
+                    f"`{written}` is not a sample size: it counts participants or items, a whole "
                     "number of 0 or more",
-                    value=size,
+                    value=written,
                     suggestion="e.g. `size: 1000`",
                 )
             else:

@@ -222,10 +222,9 @@ def format_version(root: Any, path: str = "<text>") -> int:
             )
         return LEGACY_FORMAT
     value = root[FORMAT_KEY]
-    # compared as numbers, as the reader compares them (`2.0` is 2; `"2"` and `true` are not)
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and value in (LEGACY_FORMAT, CURRENT_FORMAT):
-        return int(value)
+    # whole numbers only, as the reader reads them (`2.0`, `"2"` and `true` are not versions)
+    if type(value) is int and value in (LEGACY_FORMAT, CURRENT_FORMAT):
+        return value
     line = key_position(root, FORMAT_KEY)
     raise MigrationError(
         path,

@@ -134,6 +134,8 @@ class Finding:
 @dataclass
 class StudySample:
     size: int | None = None
+    #: True when the paper gives the size only roughly ("about 1,000 participants").
+    approximate: bool | None = None
     population: str | None = None
     field: str = ""
 

@@ -324,7 +324,11 @@ def sample_value(sample: StudySample) -> Flow:
     return Flow(
         {
             k: v
-            for k, v in (("size", sample.size), ("population", sample.population))
+            for k, v in (
+                ("size", sample.size),
+                ("approximate", sample.approximate or None),
+                ("population", sample.population),
+            )
             if v is not None
         }
     )

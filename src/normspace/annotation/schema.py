@@ -375,6 +375,10 @@ def _study() -> Schema:
         "additionalProperties": False,
         "properties": {
             "size": {"type": "integer", "minimum": 0, "description": "Number of participants."},
+            "approximate": {
+                "type": "boolean",
+                "description": "true when the paper gives the size only roughly (about 1,000).",
+            },
             "population": {"type": "string", "description": "Who they are."},
         },
     }

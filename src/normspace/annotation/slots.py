@@ -287,7 +287,7 @@ FINDING_KEYS = (
     "evidence",
 )
 STUDY_KEYS = ("samples", *(s.key for s in RESOURCE_SLOTS))
-SAMPLE_KEYS = ("size", "population")
+SAMPLE_KEYS = ("size", "approximate", "population")
 RESOURCE_KEYS = ("name", "doi", "url", "identifier")
 ASSUMPTION_KEYS = ("statement", "type", "stance", "attribution", "evidence")
 
@@ -399,7 +399,11 @@ PROPERTY_FIELDS: dict[str, dict[URIRef, str]] = {
         NORM.population: "population",
         NORM.hasEvidence: "evidence",
     },
-    SAMPLE: {NORM.sampleSize: "size", NORM.population: "population"},
+    SAMPLE: {
+        NORM.sampleSize: "size",
+        NORM.approximateSize: "approximate",
+        NORM.population: "population",
+    },
     RESOURCE: {
         SCHEMA.name: "name",
         PRISM.doi: "doi",

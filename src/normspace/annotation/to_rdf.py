@@ -229,6 +229,9 @@ class RdfBuilder:
             if sample.size is not None:
                 size = Literal(sample.size, datatype=XSD.nonNegativeInteger)
                 self.add(bnode, NORM.sampleSize, size, sample.field + ".size")
+            if sample.approximate:
+                where = sample.field + ".approximate"
+                self.add(bnode, NORM.approximateSize, Literal(True), where)
             population = self.text(sample.population)
             self.add(bnode, NORM.population, population, sample.field + ".population")
         for slot in RESOURCE_SLOTS:
