@@ -40,8 +40,8 @@ from .textinput import NotTextError, decode_utf8
 from .yaml_source import (
     ImpossibleDate,
     YamlSourceError,
-    _loader,
     key_position,
+    loader,
     node_position,
     parse_yaml,
 )
@@ -106,7 +106,7 @@ def _round_trip_yaml(text: str) -> YAML:
     """The reader's loader (same duplicate-key, depth and date handling), set up to write
     back what it read: original quotes, no folding of long lines, the file's indentation
     and ``{key: value}`` braces in flow lists (ruamel drops them for one-key mappings)."""
-    yaml = _loader()
+    yaml = loader()
     yaml.preserve_quotes = True
     yaml.width = _WIDTH
     yaml.brace_single_entry_mapping_in_flow_sequence = True

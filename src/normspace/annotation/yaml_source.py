@@ -79,7 +79,10 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def _loader() -> YAML:
+def loader() -> YAML:
+    """The one YAML loader of annotation files (round-trip, so positions and comments are
+    kept): duplicate keys refused, impossible dates marked, nesting limited. The reader and
+    ``normspace migrate`` share it, so both accept and refuse the same files."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.Constructor = _Constructor
@@ -90,7 +93,7 @@ def _loader() -> YAML:
 def parse_yaml(text: str, path: str) -> YamlSource:
     """Parse YAML text; syntax errors name the line and column (1-based)."""
     try:
-        root = _loader().load(text)
+        root = loader().load(text)
     except MaxDepthExceededError as exc:
         mark = exc.problem_mark
         raise YamlSourceError(
