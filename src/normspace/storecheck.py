@@ -77,6 +77,7 @@ def check_store(path: Path) -> CheckReport:
         info = store.graph_info()
         graphs = set(store.graphs())
         legacy = STORE_GRAPH in store._named_graphs()
+        format1 = [str(row[0]) for row in store.query(FORMAT1_GRAPHS).rows]
         store.close()
     except StoreDamagedError as exc:
         report.damaged = True
@@ -92,7 +93,40 @@ def check_store(path: Path) -> CheckReport:
         )
     _check_bookkeeping(info, graphs, report)
     _check_sources(info, report)
+    _check_format(format1, info, report)
     return report
+
+
+#: Annotation graphs written before annotation model 2 (NormSpace 0.1): an annotation
+#: without any contribution. The named queries read tags from contributions, so these
+#: annotations silently drop out of every result until their files are loaded again.
+FORMAT1_GRAPHS = """
+PREFIX norm: <https://w3id.org/normspace#>
+SELECT DISTINCT ?g WHERE {
+  GRAPH ?g { ?annotation a norm:PaperAnnotation . }
+  FILTER NOT EXISTS { GRAPH ?g { ?annotation norm:hasContribution ?contribution } }
+}
+ORDER BY ?g
+"""
+
+
+def _check_format(
+    graphs: list[str], info: Mapping[str, Mapping[str, str]], report: CheckReport
+) -> None:
+    """Warn about annotation graphs in the format-1 RDF layout, naming the files that
+    rewrite them: `normspace load` always rewrites an annotation's graph, and reads
+    format-1 files into format-2 RDF."""
+    for graph in graphs:
+        source = info.get(graph, {}).get("source")
+        fix = f"`normspace load {source}`" if source else "loading its file again"
+        report.add(
+            "warning",
+            f"graph <{graph}> holds an annotation in the format-1 layout (tags on the "
+            f"annotation, no contribution), which the named queries do not see; {fix} "
+            "rewrites it as format 2",
+        )
+    if not graphs:
+        report.add("ok", "every annotation graph is in the format-2 layout")
 
 
 def _check_bookkeeping(

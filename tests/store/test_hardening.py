@@ -19,9 +19,10 @@ import pyoxigraph as ox
 import pytest
 from canned_http import canned_server
 from click.testing import CliRunner
-from rdflib import Literal, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from normspace.cli.main import cli
+from normspace.namespaces import NORM
 from normspace.store import (
     STORE_GRAPH,
     STORE_NS,
@@ -118,6 +119,39 @@ def test_store_check_passes_a_sound_store_and_fails_a_damaged_one(store_copy):
     code, output = run_store("check", "--store", str(store_copy))
     assert code == 1
     assert "damaged" in output
+
+
+FORMAT1_TTL = (
+    Path(__file__).parents[1] / "annotation" / "test_writer_data" / "ouyang2022-format1.ttl"
+)
+
+
+def test_store_check_names_format1_graphs_and_load_rewrites_them(store_copy, tmp_path):
+    """A store filled by NormSpace 0.1 holds annotations without contributions, which every
+    named query now misses: `store check` must say so and name the file that fixes it, and
+    loading that file (still format 1) must rewrite the graph as format 2."""
+    from rdflib import Graph
+
+    code, output = run_store("check", "--store", str(store_copy))
+    assert code == 0, output
+    assert "every annotation graph is in the format-2 layout" in output
+    source = tmp_path / "ouyang2022.yaml"
+    shutil.copy(FORMAT1_TTL.with_suffix(".yaml"), source)
+    old = Graph().parse(FORMAT1_TTL)
+    [annotation] = old.subjects(RDF.type, NORM.PaperAnnotation)
+    store = OxigraphStore(store_copy)
+    store.replace_graphs({str(annotation): list(old)}, {str(annotation): {"source": str(source)}})
+    store.close()
+    code, output = run_store("check", "--store", str(store_copy))
+    assert code == 0, output
+    assert (
+        f"warning: graph <{annotation}> holds an annotation in the format-1 layout (tags on the "
+        f"annotation, no contribution), which the named queries do not see; `normspace load "
+        f"{source}` rewrites it as format 2"
+    ) in output
+    assert run("-q", "load", str(source), "--store", str(store_copy))[0] == 0
+    code, output = run_store("check", "--store", str(store_copy))
+    assert "every annotation graph is in the format-2 layout" in output, output
 
 
 def test_store_check_names_a_missing_source_file(tmp_path):
