@@ -38,7 +38,6 @@ instead, for queries whose join order needs the values (see
 
 from __future__ import annotations
 
-import difflib
 import re
 import warnings
 from collections.abc import Mapping
@@ -50,6 +49,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from .diagnostics import suggest
 from .errors import InputError
 from .namespaces import curie, expand
 from .ontology import DIMENSIONS, SUPPORTING_SCHEMES, TermIndex, term_index
@@ -132,7 +132,7 @@ def resolve_scheme(value: str, where: str = "scheme") -> str:
     keys = {curie(s).casefold(): s for s in schemes} | {
         label.casefold(): s for s, label in schemes.items()
     }
-    close = difflib.get_close_matches(folded, list(keys), n=3, cutoff=0.6)
+    close = suggest(folded, list(keys), n=3, cutoff=0.6)
     hint = (
         "; did you mean " + " or ".join(f"`{curie(keys[c])}`" for c in close) + "?" if close else ""
     )
@@ -166,14 +166,14 @@ def resolve_external(value: str, where: str = "external concept") -> str:
     prefix, sep, _local = text.partition(":")
     known_prefixes = sorted({c.partition(":")[0] for c in concepts if c != concepts[c]})
     if sep and expand(text) is None and not _local.startswith("//"):
-        close = difflib.get_close_matches(prefix, known_prefixes, n=2, cutoff=0.5)
+        close = suggest(prefix, known_prefixes, n=2, cutoff=0.5)
         hint = ("did you mean " + " or ".join(f"`{c}:`" for c in close) + "? ") if close else ""
         raise InputError(
             f"{where}: unknown prefix `{prefix}:` in `{value}`; {hint}"
             f"known prefixes: {', '.join(known_prefixes)}"
         )
     key = curie(iri)
-    close = difflib.get_close_matches(key, list(concepts), n=3, cutoff=0.6)
+    close = suggest(key, list(concepts), n=3, cutoff=0.6)
     if not close:  # compare local names: `dpv:Vulnerable` for `dpv:VulnerableHuman`
         local = key.rpartition(":")[2].rpartition("#")[2].casefold()
         close = sorted(c for c in concepts if local and local in c.casefold())[:3]
@@ -318,7 +318,7 @@ class NamedQuery:
         declared = [p.name for p in self.params]
         if not declared:
             return f"query `{self.name}` takes no parameters (got ?{name})"
-        close = difflib.get_close_matches(name, declared, n=1)
+        close = suggest(name, declared, n=1)
         hint = f"; did you mean ?{close[0]}?" if close else ""
         listed = ", ".join(f"?{p}" for p in declared)
         return f"query `{self.name}` has no parameter ?{name}{hint} (parameters: {listed})"
@@ -415,7 +415,7 @@ def _scheme_of(ref: str, source: str) -> str:
         return schemes[iri]
     if iri in schemes.values():
         return iri
-    close = difflib.get_close_matches(ref, [curie(c) for c in schemes], n=2)
+    close = suggest(ref, [curie(c) for c in schemes], n=2)
     hint = "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
     raise InputError(f"{source}: `{ref}` is not a NormSpace dimension class{hint}")
 
@@ -482,7 +482,7 @@ class QueryLibrary:
             if not path.is_file():
                 raise InputError(f"query file {ref} does not exist")
             return parse_query(path)
-        close = difflib.get_close_matches(ref, list(self.queries), n=3, cutoff=0.5)
+        close = suggest(ref, list(self.queries), n=3, cutoff=0.5)
         close += [n for n in self.queries if ref in n and n not in close][:3]
         hint = "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
         raise InputError(
