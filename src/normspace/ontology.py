@@ -95,6 +95,7 @@ class Term:
     broader: tuple[str, ...] = ()
     deprecated: bool = False  # owl:deprecated true
     replaced_by: tuple[str, ...] = ()  # dcterms:isReplacedBy
+    grouping: bool = False  # norm:groupingTerm true: its scope note asks for a narrower term
 
     @property
     def curie(self) -> str:
@@ -126,6 +127,7 @@ class TermIndex:
                 broader=tuple(sorted(str(b) for b in graph.objects(iri, SKOS.broader))),
                 deprecated=any(d.toPython() is True for d in graph.objects(iri, OWL.deprecated)),
                 replaced_by=tuple(sorted(str(r) for r in graph.objects(iri, DCTERMS.isReplacedBy))),
+                grouping=any(g.toPython() is True for g in graph.objects(iri, NORM.groupingTerm)),
             )
         return index
 

@@ -558,11 +558,11 @@ def test_grouping_term_warning_is_capped() -> None:
     from normspace.ontology import Term, TermIndex
 
     scheme, group = str(NORM.ValueScheme), str(NORM.Group)
-    terms = [Term(group, "group", scheme)] + [
+    terms = [Term(group, "group", scheme, grouping=True)] + [
         Term(str(NORM[f"Narrow{i}"]), f"narrow {i}", scheme, broader=(group,))
         for i in range(MAX_NARROWER + 2)
     ]
-    resolver = TermResolver(TermIndex({t.iri: t for t in terms}), grouping=[group])
+    resolver = TermResolver(TermIndex({t.iri: t for t in terms}))
     advice = resolver.grouping(terms[0])
     assert advice is not None and advice.rule == "grouping-term"
     assert len(advice.suggestions) == MAX_NARROWER

@@ -19,7 +19,6 @@ names the triple.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +31,7 @@ from ..errors import InputError
 from ..namespaces import FABIO, NORM, PRISM, SCHEMA
 from . import identifiers
 from .model import (
+    CONTRIBUTION_ID,
     CONTRIBUTION_PATH,
     Annotation,
     Annotator,
@@ -59,9 +59,6 @@ from .slots import (
     TermSlot,
 )
 from .to_rdf import to_graph
-
-#: A contribution id as the format accepts it (spec 1: ``[a-z0-9][a-z0-9-]*``).
-CONTRIBUTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def _text(graph: Graph, node: Node, prop: URIRef) -> str | None:
@@ -142,6 +139,12 @@ def _one(graph: Graph, node: Node, prop: URIRef) -> TermUse | None:
 # -- paper and annotator -------------------------------------------------------------------
 
 
+def _position(graph: Graph, node: Node) -> int:
+    """A node's ``schema:position`` (authors, priority ranks); nodes without one sort last."""
+    position = _first(graph, node, SCHEMA.position)
+    return int(position) if isinstance(position, Literal) else 1 << 30
+
+
 def read_paper(graph: Graph, node: Node) -> Paper:
     iri = str(node)
     doi = _text(graph, node, PRISM.doi)
@@ -152,11 +155,9 @@ def read_paper(graph: Graph, node: Node) -> Paper:
         arxiv = iri
     authors = []
     for person in graph.objects(node, SCHEMA.author):
-        position = _first(graph, person, SCHEMA.position)
         name = _text(graph, person, SCHEMA.name)
         if name is not None:
-            rank = int(position) if isinstance(position, Literal) else 1 << 30
-            authors.append((rank, name))
+            authors.append((_position(graph, person), name))
     year = _first(graph, node, FABIO.hasPublicationYear)
     return Paper(
         title=_text(graph, node, DCTERMS.title),
@@ -250,10 +251,9 @@ def read_trade_off(graph: Graph, node: Node) -> TradeOff:
     ranks = []
     for rank in graph.objects(node, NORM.hasPriority):
         pole = _first(graph, rank, NORM.priorityOf)
-        position = _first(graph, rank, SCHEMA.position)
         if pole is not None:
-            order = int(position) if isinstance(position, Literal) else 1 << 30
-            ranks.append((order, _use_key(read_ref(graph, pole)), read_ref(graph, pole)))
+            ref = read_ref(graph, pole)
+            ranks.append((_position(graph, rank), _use_key(ref), ref))
     return TradeOff(
         terms={slot.key: _refs(graph, node, slot.prop) for slot in TRADE_OFF_SLOTS},
         priority=[use for _, _, use in sorted(ranks, key=lambda r: r[:2])],

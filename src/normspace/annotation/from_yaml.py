@@ -29,6 +29,7 @@ from ..diagnostics import suggest
 from ..namespaces import curie, expand
 from . import identifiers
 from .model import (
+    CONTRIBUTION_ID,
     CURRENT_FORMAT,
     FIRST_FORMAT,
     Annotation,
@@ -85,8 +86,6 @@ FIRST_YEAR = 1900
 FUTURE_TOLERANCE_DAYS = 1
 
 
-#: A contribution id: a slug, used in the contribution IRI (``…/contribution/<id>``).
-CONTRIBUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 #: The command that rewrites a version-1 file (named in messages).
 MIGRATE = "normspace migrate"
 

@@ -35,8 +35,8 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
 from ..errors import InputError
+from .model import CURRENT_FORMAT, FIRST_FORMAT
 from .slots import FORMAT_KEY, PAPER_SLOTS, ROLE_ALIASES
-from .textinput import NotTextError, decode_utf8
 from .yaml_source import (
     ImpossibleDate,
     YamlSourceError,
@@ -44,6 +44,7 @@ from .yaml_source import (
     loader,
     node_position,
     parse_yaml,
+    read_text,
 )
 
 __all__ = [
@@ -57,9 +58,8 @@ __all__ = [
     "read_text",
 ]
 
-#: The format this module writes, and the deprecated one it reads.
-CURRENT_FORMAT = 2
-LEGACY_FORMAT = 1
+#: The format this module writes, and the deprecated one it reads (the model's constants).
+LEGACY_FORMAT = FIRST_FORMAT
 #: Top-level keys that only a format-2 file has: a file with them but without
 #: ``format: 2`` was written for format 2 and forgot the version, it is not format 1.
 _V2_ROOT_KEYS = ("contribution", "contributions")
@@ -181,18 +181,6 @@ def _load(text: str, path: str) -> tuple[YAML, Any]:
     except (YAMLError, ValueError) as exc:
         parse_yaml(text, path)  # raises YamlSourceError with line, column and advice
         raise YamlSourceError(path, f"YAML syntax error: {exc}") from exc
-
-
-def read_text(path: Path) -> str:
-    """A file's text, refused as the reader refuses it (unreadable, binary, not UTF-8)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise YamlSourceError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
-    try:
-        return decode_utf8(data, str(path))
-    except NotTextError as exc:
-        raise YamlSourceError(str(path), exc.reason, exc.line, exc.column, "encoding") from exc
 
 
 # ---------------------------------------------------------------- the version

@@ -32,6 +32,7 @@ Where things live, and why:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,6 +44,9 @@ CURRENT_FORMAT = 2
 FIRST_FORMAT = 1
 #: Path segment between the annotation IRI and a contribution id.
 CONTRIBUTION_PATH = "/contribution/"
+#: A contribution id: a slug, used in the contribution IRI (``…/contribution/<id>``); the
+#: reader accepts only these, and RDF → YAML recognises only these in an IRI.
+CONTRIBUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 @dataclass

@@ -12,14 +12,13 @@ warning lists the narrower terms so the annotator can pick one without opening t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..namespaces import NORM, curie, expand
+from ..namespaces import curie, expand
 from ..ontology import DIMENSIONS, SUPPORTING_SCHEMES, Term, TermIndex, load_ontology, term_index
 
 
@@ -71,29 +70,11 @@ def scheme_noun(scheme: str) -> str:
 MAX_NARROWER = 8
 
 
-def grouping_terms(graph: Graph) -> frozenset[str]:
-    """IRIs of the terms flagged ``norm:groupingTerm true`` in an ontology graph."""
-    return frozenset(
-        str(term)
-        for term, flag in graph.subject_objects(NORM.groupingTerm)
-        if isinstance(term, URIRef) and isinstance(flag, Literal) and flag.toPython() is True
-    )
-
-
 class TermResolver:
-    """Resolves references against a term index (the bundled ontology by default).
+    """Resolves references against a term index (the bundled ontology by default)."""
 
-    ``grouping`` names the grouping terms; by default those flagged in the bundled ontology
-    (a custom ``index`` without ``grouping`` has none, so a test index stays self-contained).
-    """
-
-    def __init__(
-        self, index: TermIndex | None = None, grouping: Iterable[str] | None = None
-    ) -> None:
+    def __init__(self, index: TermIndex | None = None) -> None:
         self.index = index if index is not None else term_index()
-        if grouping is None:
-            grouping = grouping_terms(load_ontology()) if index is None else ()
-        self.grouping_iris = frozenset(grouping)
 
     @cached_property
     def _by_label(self) -> dict[str, Term]:
@@ -194,7 +175,7 @@ class TermResolver:
     def grouping(self, term: Term) -> TermProblem | None:
         """Why a grouping term should be replaced by a narrower one (the suggestion lists up
         to :data:`MAX_NARROWER` of them); ``None`` for any other term."""
-        if term.iri not in self.grouping_iris:
+        if not term.grouping:
             return None
         narrower = self.narrower(term)
         shown = [f"`{t.curie}` ({t.label})" for t in narrower[:MAX_NARROWER]]

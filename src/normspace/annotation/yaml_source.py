@@ -121,17 +121,23 @@ def parse_yaml(text: str, path: str) -> YamlSource:
     return YamlSource(path, root, text.splitlines())
 
 
-def read_yaml(path: Path) -> YamlSource:
-    """Read and parse one file; unreadable or undecodable files raise :class:`YamlSourceError`."""
+def read_text(path: Path) -> str:
+    """A file's text; unreadable or undecodable (binary, not UTF-8) files raise
+    :class:`YamlSourceError`. Shared by the reader and ``normspace migrate``, so both refuse
+    the same files with the same message."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise YamlSourceError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
     try:
-        text = decode_utf8(data, str(path))
+        return decode_utf8(data, str(path))
     except NotTextError as exc:
         raise YamlSourceError(str(path), exc.reason, exc.line, exc.column, "encoding") from exc
-    return parse_yaml(text, str(path))
+
+
+def read_yaml(path: Path) -> YamlSource:
+    """Read and parse one file; unreadable or undecodable files raise :class:`YamlSourceError`."""
+    return parse_yaml(read_text(path), str(path))
 
 
 def key_position(mapping: Any, key: str) -> tuple[int, int] | None:
