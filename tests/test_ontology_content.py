@@ -376,3 +376,110 @@ def test_grouping_terms_are_exactly_those_whose_scope_note_asks_for_a_narrower_t
     flagged = {t for t, v in ontology_graph.subject_objects(NORM.groupingTerm) if v.toPython()}
     assert flagged == grouping_candidates(ontology_graph)
     assert len(flagged) >= 20
+
+
+# --- vocabulary growth (issue 9) -------------------------------------------------------------
+
+#: Terms added in issue 9 for facets that real papers outside the first corpus could not express
+#: (technical design goals, aggregation and elicitation mechanisms, criteria of pluralistic and
+#: participatory work, assumptions of participatory work, contested topics, research methods).
+ISSUE_9_TERMS = {
+    NORM.DesignGoalScheme: [
+        "ComputationalEfficiency",
+        "TrainingStability",
+        "Generalisation",
+        "OutputDiversity",
+        "CapabilityPreservation",
+        "Modularity",
+        "EngineeringQuality",
+        "OutputQuality",
+    ],
+    NORM.PluralismApproachScheme: [
+        "VotingRule",
+        "ApprovalVoting",
+        "QuadraticVoting",
+        "ProportionalRepresentation",
+        "BridgingBasedRanking",
+        "SoftLabelLearning",
+        "OverlappingConsensus",
+        "VeilOfIgnorance",
+    ],
+    NORM.EvaluationCriterionScheme: [
+        "PluralisticAlignmentMeasure",
+        "OvertonCoverage",
+        "Steerability",
+        "SampleRepresentativeness",
+        "ParticipatoryProcessEvaluation",
+        "ParticipantConsensus",
+        "DeliberationQuality",
+        "FairnessMeasure",
+        "GroupFairnessMetric",
+        "SafetyMeasure",
+        "AttackSuccessRate",
+        "PerceptionMeasure",
+    ],
+    NORM.AssumptionTypeScheme: [
+        "ParticipationLegitimacyAssumption",
+        "ParticipationConfersLegitimacy",
+        "DeliberationImprovesJudgement",
+        "ConsensusIsTheGoal",
+        "JudgementAggregationAssumption",
+    ],
+    NORM.ContextScheme: [
+        "CrossDomain",
+        "ContestedTopic",
+        "PoliticalTopics",
+        "ReligionAndBelief",
+        "MoralDilemmas",
+        "CulturalNorms",
+    ],
+    NORM.ResearchMethodScheme: [
+        "ResearchWithParticipants",
+        "ComputationalResearch",
+        "AnalyticalResearch",
+        "SurveyExperiment",
+        "FieldExperiment",
+        "DoctrinalLegalAnalysis",
+        "DesignResearch",
+        "DelphiStudy",
+        "ObservationalDataAnalysis",
+    ],
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(ISSUE_9_TERMS), ids=curie)
+def test_issue_9_terms_exist(ontology_graph: Graph, scheme) -> None:
+    missing = [
+        t for t in ISSUE_9_TERMS[scheme] if (NORM[t], SKOS.inScheme, scheme) not in ontology_graph
+    ]
+    assert missing == []
+
+
+#: A scheme stays navigable when no level is a long flat list: add a grouping term instead.
+MAX_TOP_CONCEPTS = 25
+MAX_NARROWER = 20
+
+
+def test_schemes_stay_navigable(ontology_graph: Graph) -> None:
+    deprecated = set(ontology_graph.subjects(OWL.deprecated, Literal(True)))
+    crowded = []
+    for _, scheme in (*DIMENSIONS, *SUPPORTING_SCHEMES):
+        tops = set(ontology_graph.subjects(SKOS.topConceptOf, scheme)) - deprecated
+        if len(tops) > MAX_TOP_CONCEPTS:
+            crowded.append((curie(scheme), len(tops)))
+    for term in concepts(ontology_graph) - deprecated:
+        narrower = set(ontology_graph.subjects(SKOS.broader, term)) - deprecated
+        if len(narrower) > MAX_NARROWER:
+            crowded.append((curie(term), len(narrower)))
+    assert crowded == [], "add grouping terms (norm:groupingTerm) to these levels"
+
+
+def test_every_term_has_exactly_one_place_in_its_scheme(ontology_graph: Graph) -> None:
+    """A term is either a top concept or has a broader term in the same scheme, never both."""
+    wrong = []
+    for term in concepts(ontology_graph):
+        is_top = any(ontology_graph.objects(term, SKOS.topConceptOf))
+        broader = list(ontology_graph.objects(term, SKOS.broader))
+        if is_top == bool(broader):
+            wrong.append(curie(term))
+    assert wrong == []

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 #: The comparisons printed by ``normspace run`` and placed first in the report:
 #: (query name, heading).
 KEY_COMPARISONS = (
+    ("approach-family-value-group", "Approach families × value groups (papers)"),
     ("approach-value-matrix", "Alignment approaches × values (papers)"),
     ("whose-values", "Whose values: normative input and sampling per approach (papers)"),
     ("trade-offs", "Value trade-offs by context, and how they are resolved (papers)"),
@@ -53,7 +54,9 @@ REPORT_SECTIONS = (
 
 #: What the key comparisons count, said once above them (the role filter of the queries).
 PAIRING_NOTE = (
-    "Terms are paired only inside one contribution of a paper, and the queries that pair "
+    "Every number in these tables is a count of papers: the papers behind that cell (the "
+    "CSV files list them per query). Terms are paired only inside one contribution of a "
+    "paper, and the queries that pair "
     f"or count per approach take only {ROLE_DEFAULT_TEXT} (the contribution roles "
     "section shows the others; `normspace query NAME --param role=critiques` selects "
     "another role)."
@@ -141,6 +144,8 @@ def key_table(name: str, result: QueryResult, labels: bool = False) -> Table:
         return table
     if name == "approach-value-matrix":
         return _matrix(table, result, labels)
+    if name == "approach-family-value-group":
+        return _family_matrix(table, result, labels)
     if name == "whose-values":
         return _grouped(result, WHOSE_VALUES_COLUMNS, labels)
     if name == "contribution-roles":
@@ -162,10 +167,48 @@ def _matrix(table: Table, result: QueryResult, labels: bool) -> Table:
     return Table([*matrix.columns, OTHER_VALUES], rows)
 
 
+#: The ?group of the approach-family-value-group rows that count every paper of a family.
+ALL_VALUES = Literal("all values")
+#: Heading of the column that shows those counts: the papers behind each row.
+ROW_PAPERS = "papers (row)"
+#: Fewer papers than this in a cell is an anecdote, not a comparison (said under the table).
+FEW_PAPERS = 3
+
+
+def _family_matrix(table: Table, result: QueryResult, labels: bool) -> Table:
+    """Families × value groups, with the papers behind each row as the first column and the
+    groups most used first."""
+    totals: dict = {}
+    for _family, group, papers in result.rows:
+        if group != ALL_VALUES:
+            totals[group] = totals.get(group, 0) + int(papers)
+    groups = sorted(totals, key=lambda g: (-totals[g], str(g)))
+    matrix = pivot(table, "family", "group", "papers", labels, column_order=[ALL_VALUES, *groups])
+    matrix.columns[1] = ROW_PAPERS
+    matrix.rows.sort(key=lambda row: (-int(row[1] or 0), str(row[0])))
+    return matrix
+
+
+def family_note(result: QueryResult) -> str:
+    """How many papers back the family table, and how many cells are anecdotal."""
+    cells = [int(p) for _f, g, p in result.rows if g != ALL_VALUES]
+    few = sum(1 for n in cells if n < FEW_PAPERS)
+    rows = sum(int(p) for _f, g, p in result.rows if g == ALL_VALUES)
+    return (
+        f"`{ROW_PAPERS}`: the papers behind each row ({rows} paper-family pairs in all; a "
+        f"paper can use approaches of several families). {len(cells) - few} of {len(cells)} "
+        f"non-empty cells rest on {FEW_PAPERS} or more papers; the other {few} are single "
+        "cases rather than patterns. The term-level matrix below splits the same papers "
+        "further."
+    )
+
+
 def key_note(name: str, result: QueryResult) -> str | None:
-    """A note under a key comparison table (what it leaves out), if any."""
+    """A note under a key comparison table (what it leaves out, what backs it), if any."""
     if name == "approach-value-matrix" and result.rows:
         return matrix_note(result)
+    if name == "approach-family-value-group" and result.rows:
+        return family_note(result)
     return None
 
 

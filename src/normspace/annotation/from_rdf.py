@@ -167,6 +167,7 @@ def read_paper(graph: Graph, node: Node) -> Paper:
         venue=_text(graph, node, PRISM.publicationName),
         doi=_identifier(identifiers.normalise_doi, doi),
         arxiv=_identifier(identifiers.normalise_arxiv, arxiv),
+        metadata_source=sorted(str(v) for v in graph.objects(node, NORM.metadataSource)),
     )
 
 

@@ -472,6 +472,7 @@ class AnnotationReader:
             self.doi_prefix(str(fields["doi"]), paper.doi)
         paper.arxiv = self.identifier(fields, "arxiv", identifiers.normalise_arxiv, "arxiv-format")
         self.arxiv_doi(paper)
+        paper.metadata_source = self.metadata_source(fields.get("metadata_source"))
         if not paper.identified and "doi" not in fields and "arxiv" not in fields:
             self.report(
                 "paper",
@@ -481,6 +482,28 @@ class AnnotationReader:
                 f'`arxiv: "{identifiers.ARXIV_EXAMPLE}"`',
             )
         return paper
+
+    def metadata_source(self, node: Any) -> list[str]:
+        """The URLs the metadata was checked against: one URL or a list of them. Only
+        absolute http(s) URLs, so that a reader can open each one and re-check the fields."""
+        urls: list[str] = []
+        example = '`metadata_source: "https://api.openalex.org/works/doi:10.1145/3630106.3658979"`'
+        if node == "":  # the skeleton's empty placeholder
+            return urls
+        for field, item in self.items(node, "paper.metadata_source", "URLs"):
+            url = item.strip() if isinstance(item, str) else None
+            if url and identifiers.is_web_url(url):
+                urls.append(url)
+            else:
+                self.report(
+                    field,
+                    "metadata-source-url",
+                    f"`{item}` is not a web address: `metadata_source` names the page (publisher, "
+                    "DOI or arXiv record, bibliographic database) the metadata was checked against",
+                    value=str(item),
+                    suggestion=example,
+                )
+        return urls
 
     def _reported(self, field: str) -> bool:
         """True when an error was already reported at ``field`` or below it."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 ANNOTATION_BASE = "https://w3id.org/normspace/annotation/"
 DOI_RESOLVER = "https://doi.org/"
@@ -148,6 +148,23 @@ def normalise_orcid(value: str) -> str:
     if not orcid_checksum_ok(orcid):
         raise IdentifierError(f"`{value}` fails the ORCID checksum (mistyped digit?)", expected)
     return orcid
+
+
+_IRI_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
+
+
+def is_web_url(value: str) -> bool:
+    """True for an absolute http(s) URL that is also a valid IRI (no spaces, no ``<>"{}|\\^```),
+    so that it can stand as an RDF IRI.
+
+    >>> urls = ("https://arxiv.org/abs/2203.02155", "arxiv.org/abs/1", "https://a b")
+    >>> [is_web_url(u) for u in urls]
+    [True, False, False]
+    """
+    parts = urlsplit(value)
+    return (
+        parts.scheme in ("http", "https") and bool(parts.netloc) and not _IRI_UNSAFE.search(value)
+    )
 
 
 def doi_iri(doi: str) -> str:

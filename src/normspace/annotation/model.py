@@ -219,6 +219,9 @@ class Paper:
     venue: str | None = None
     doi: str | None = None
     arxiv: str | None = None
+    #: URLs of the records the metadata was checked against (publisher, DOI or arXiv page,
+    #: bibliographic database), so that a reader can re-check every field.
+    metadata_source: list[str] = field(default_factory=list)
 
     @property
     def iri(self) -> str:

@@ -454,8 +454,16 @@ class DocumentBuilder:
             self.text("venue", paper.venue, 'e.g. "NeurIPS 2022", "arXiv preprint"'),
             self.text("doi", paper.doi, "doi and/or arxiv; at least one"),
             self.text("arxiv", paper.arxiv, "without version, e.g. 2203.02155"),
+            self.metadata_source(paper.metadata_source),
         ]
         return [e for e in entries if e is not None]
+
+    def metadata_source(self, urls: list[str]) -> Entry | None:
+        """One URL as a plain value, several as a list; the skeleton asks for it."""
+        comment = "URL of the record you checked the metadata against"
+        if len(urls) > 1:
+            return Entry("metadata_source", Flow(urls), comment)
+        return self.text("metadata_source", urls[0] if urls else None, comment)
 
     def annotation(self, annotation: Annotation) -> Block:
         annotator = annotation.annotator

@@ -90,6 +90,12 @@ def _sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}"
 
 
+#: An absolute http(s) URL without the characters an IRI may not hold (see
+#: ``identifiers.is_web_url``, which the reader applies).
+_WEB_URL_PATTERN = '^https?://[^\\s<>"{}|\\\\^`/]+[^\\s<>"{}|\\\\^`]*$'
+_WEB_URL: Schema = {"type": "string", "pattern": _WEB_URL_PATTERN}
+
+
 def _optional_pattern(pattern: str) -> str:
     """Accept the empty string too: skeleton files leave optional identifiers empty."""
     return f"^$|{pattern}"
@@ -241,6 +247,14 @@ def _paper() -> Schema:
                 "pattern": _optional_pattern(f"^{arxiv}$"),
                 "description": f"arXiv id, e.g. {identifiers.ARXIV_EXAMPLE} (quote it); the "
                 "paper IRI when there is no DOI.",
+            },
+            "metadata_source": {
+                "oneOf": [
+                    {"type": "string", "pattern": _optional_pattern(_WEB_URL_PATTERN)},
+                    {"type": "array", "items": _WEB_URL, "minItems": 1},
+                ],
+                "description": "URL(s) of the record(s) the metadata was checked against "
+                "(publisher, DOI or arXiv page, bibliographic database).",
             },
         },
     }

@@ -251,7 +251,16 @@ ROOT_KEYS = (
     "assumptions",
 )
 V1_ROOT_KEYS = (FORMAT_KEY, "paper", "annotation", "tags", "trade_offs", "assumptions")
-PAPER_KEYS = ("title", "authors", "authors_incomplete", "year", "venue", "doi", "arxiv")
+PAPER_KEYS = (
+    "title",
+    "authors",
+    "authors_incomplete",
+    "year",
+    "venue",
+    "doi",
+    "arxiv",
+    "metadata_source",
+)
 ANNOTATION_KEYS = ("annotator", "date", "note")
 V1_ANNOTATION_KEYS = ("annotator", "date", "proposes_no_approach", "note")
 ANNOTATOR_KEYS = ("name", "orcid")
@@ -359,6 +368,7 @@ PROPERTY_FIELDS: dict[str, dict[URIRef, str]] = {
         PRISM.publicationName: "venue",
         PRISM.doi: "doi",
         NORM.arxivId: "arxiv",
+        NORM.metadataSource: "metadata_source",
     },
     ANNOTATION: {
         NORM.annotates: "paper",

@@ -20,6 +20,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from ..namespaces import curie, expand
 from ..ontology import DIMENSIONS, SUPPORTING_SCHEMES, Term, TermIndex, load_ontology, term_index
+from ..termsearch import meaning_matches
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,17 @@ class TermResolver:
                 f"`{slot}` takes {with_article(expected)} (a term of {curie(scheme)})",
                 tuple(self.suggest(ref, scheme)),
             )
+        message = f"unknown term `{ref}`: no {expected} has this CURIE or preferred label"
+        close = tuple(self.suggest(ref, scheme))
+        if close:
+            return TermProblem("unknown-term", message, close)
+        near = meaning_matches(ref, scheme, self.index)  # nothing spelled alike: by meaning
+        shown = " or ".join(f"`{t.curie}` ({t.label})" for t in near)
         return TermProblem(
             "unknown-term",
-            f"unknown term `{ref}`: no {expected} has this CURIE or preferred label",
-            tuple(self.suggest(ref, scheme)),
+            message,
+            tuple(t.curie for t in near),
+            f"nothing is spelled like it; close in meaning: {shown}" if near else None,
         )
 
     def deprecation(self, term: Term) -> TermProblem | None:

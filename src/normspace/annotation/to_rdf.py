@@ -128,6 +128,9 @@ class RdfBuilder:
         self.add(node, PRISM.publicationName, self.text(paper.venue), "paper.venue")
         self.add(node, PRISM.doi, self.text(paper.doi), "paper.doi")
         self.add(node, NORM.arxivId, self.text(paper.arxiv), "paper.arxiv")
+        for i, url in enumerate(paper.metadata_source):
+            field = "paper.metadata_source" + (f"[{i}]" if len(paper.metadata_source) > 1 else "")
+            self.add(node, NORM.metadataSource, URIRef(url), field)
         return node
 
     # -- annotation ------------------------------------------------------------------------

@@ -41,6 +41,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("query", "query", "query"),
     ("compare", "compare", "compare"),
     ("terms", "terms", "terms"),
+    ("suggest", "suggest", "suggest"),
     ("term-requests", "termrequests", "term_requests"),
     ("show", "show", "show"),
     ("run", "run", "run"),
