@@ -483,3 +483,16 @@ def test_every_term_has_exactly_one_place_in_its_scheme(ontology_graph: Graph) -
         if is_top == bool(broader):
             wrong.append(curie(term))
     assert wrong == []
+
+
+def test_terms_named_in_notes_exist(ontology_graph: Graph) -> None:
+    """Definitions, scope notes and examples point annotators to neighbours by CURIE; every
+    CURIE they name must exist (a renamed or removed term leaves a dangling pointer)."""
+    subjects = {str(s) for s in ontology_graph.subjects()}
+    dangling = set()
+    for prop in (SKOS.definition, SKOS.scopeNote, SKOS.example, SKOS.editorialNote):
+        for term, text in ontology_graph.subject_objects(prop):
+            for name in re.findall(r"norm:([A-Za-z]\w*)", str(text)):
+                if str(NORM[name]) not in subjects:
+                    dangling.add((curie(term), f"norm:{name}"))
+    assert sorted(dangling) == []

@@ -179,6 +179,16 @@ def test_terms_cli_ranks_and_limits(run_cli):
     assert len(rows) == 4
 
 
+def test_terms_cli_takes_several_words_without_quotes(run_cli):
+    """Regression (issue 9 annotators): `normspace terms majority vote` failed with
+    "Got unexpected extra argument"; several words are one text."""
+    unquoted = run_cli("terms", "majority", "vote", "--limit", "5", "-f", "csv")
+    quoted = run_cli("terms", "majority vote", "--limit", "5", "-f", "csv")
+    assert unquoted.exit_code == 0
+    assert unquoted.stdout == quoted.stdout
+    assert unquoted.stdout.splitlines()[1].startswith("norm:MajorityVote,")
+
+
 def test_terms_cli_default_limit(run_cli):
     result = run_cli("terms", "value", "-f", "csv")
     assert len(result.stdout.splitlines()) == 1 + 20

@@ -131,7 +131,7 @@ def test_the_exact_share_counts_logged_gaps_omissions_and_catch_alls() -> None:
 def test_a_logged_grouping_term_is_not_counted_twice() -> None:
     gaps = [Gap("a.yaml", "X", "values", "fair", "broader-term", "norm:Fairness", "", 2)]
     result = shares(["a.yaml"], {"a.yaml": _annotation()}, gaps, frozenset({NORM_IRI + "Fairness"}))
-    assert (result.slots["values"].gaps, result.slots["values"].grouping) == (1, 0)
+    assert (result.slots["values"].gaps, result.slots["values"].grouping) == (1, 1)
 
 
 def test_a_second_annotation_is_recognised_by_its_name() -> None:
@@ -140,3 +140,22 @@ def test_a_second_annotation_is_recognised_by_its_name() -> None:
     when = datetime(2026, 12, 4)
     assert Annotated("a.curator-c.yaml", "C", when, "", 2).second
     assert not Annotated("a.yaml", "C", when, "", 2).second
+
+
+def test_novel_gaps_are_concepts_no_earlier_paper_logged() -> None:
+    from datetime import datetime
+
+    from normspace.coveragereport import Corpus, novel_gaps
+
+    order = [
+        Annotated("a.yaml", "X", datetime(2026, 12, 4, 17), "", 2),
+        Annotated("b.yaml", "X", datetime(2026, 12, 4, 18), "", 3),
+    ]
+    gaps = [
+        Gap("a.yaml", "X", "values", "x", "term-request", "Rater privacy", "", 2),
+        Gap("b.yaml", "X", "values", "x", "new-term", "rater privacy", "", 3),  # recurring
+        Gap("b.yaml", "X", "harms", "y", "term-request", "value lock-in", "", 4),  # novel
+        Gap("b.yaml", "X", "harms", "z", "omitted", "", "", 5),  # names no concept
+    ]
+    corpus = Corpus(Path("."), {}, gaps, order)
+    assert novel_gaps(corpus, ["b.yaml"]) == (1, 2)

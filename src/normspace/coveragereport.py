@@ -113,10 +113,72 @@ def trend_section(corpus: Corpus) -> list[str]:
         f'are counted under "all"). The last {len(last)} papers: '
         f"{_pct(last_total.exact, last_total.facets)} of {last_total.facets} facets had an "
         f"exact term, which {verdict} the aim of 95 %. A facet tagged with a grouping "
-        f"term (a catch-all whose scope note asks for a narrower term) counts as a gap: "
-        f"{last_total.grouping} of the last papers' gaps are such tags.",
+        "term (a catch-all whose scope note asks for a narrower term) counts as a gap, "
+        f"logged or not: {last_total.grouping} of the last papers' facets are such tags.",
         "",
         *_table(header, rows),
+        "",
+    ]
+
+
+def novel_gaps(corpus: Corpus, files: Sequence[str]) -> tuple[int, int]:
+    """Of the gaps of ``files`` that name a concept (a new term or a request), how many name
+    one that no file finished earlier had logged: the long tail the vocabulary meets."""
+    position = {a.file: i for i, a in enumerate(corpus.order)}
+    first_seen: dict[tuple[str, str], int] = {}
+    for gap in corpus.gaps:
+        if gap.action in ("new-term", "term-request"):
+            key = (gap.slot, gap.term.casefold())
+            first_seen[key] = min(first_seen.get(key, 10**9), position[gap.file])
+    wanted = set(files)
+    named = [
+        g for g in corpus.gaps if g.file in wanted and g.action in ("new-term", "term-request")
+    ]
+    novel = sum(first_seen[(g.slot, g.term.casefold())] == position[g.file] for g in named)
+    return novel, len(named)
+
+
+def _reading(novel: int, named: int) -> str:
+    if not named:
+        return ""
+    if novel >= 0.75 * named:
+        return (
+            ": most gaps of late papers are concepts of their own (the long tail of the "
+            "field), not earlier gaps left open"
+        )
+    return ": many gaps of late papers repeat earlier ones, which more terms would close"
+
+
+def blocks_section(corpus: Corpus) -> list[str]:
+    """The share per block of papers in annotation order: the trend, not just its ends."""
+    papers = [a for a in corpus.order if not a.second]
+    rows = []
+    for start in range(0, len(papers), TREND_PAPERS):
+        block = papers[start : start + TREND_PAPERS]
+        total = shares(
+            [a.file for a in block], corpus.annotations, corpus.gaps, corpus.grouping
+        ).total
+        span = f"{block[0].finished:%H:%M}–{block[-1].finished:%H:%M} UTC"
+        rows.append(
+            [
+                f"{start + 1}–{start + len(block)}",
+                span,
+                str(total.facets),
+                str(total.gaps),
+                _pct(total.exact, total.facets),
+            ]
+        )
+    _first, last = first_and_last(corpus.order, TREND_PAPERS)
+    novel, named = novel_gaps(corpus, last)
+    return [
+        "## The trend, block by block",
+        "",
+        f"New papers in blocks of {TREND_PAPERS}, in the order they were finished. Of the "
+        f"last {len(last)} papers' gaps that name a concept (a term added for it, or a "
+        f"request left open), {novel} of {named} name a concept that no earlier paper had "
+        f"logged{_reading(novel, named)}.",
+        "",
+        *_table(["papers", "finished", "facets", "gaps", "exact"], rows),
         "",
     ]
 
@@ -197,6 +259,7 @@ def build(folder: Path) -> str:
         "[annotation-format.md](annotation-format.md#the-coverage-log).",
         "",
         *trend_section(corpus),
+        *blocks_section(corpus),
         *actions_section(corpus),
         *composition_section(corpus),
     ]

@@ -110,8 +110,8 @@ def concept_schemes() -> dict[str, str]:
 def resolve_scheme(value: str, where: str = "scheme") -> str:
     """A concept scheme IRI from its CURIE, IRI, label or dimension class (``norm:Value``).
 
-    >>> [curie(resolve_scheme(v)) for v in ("values", "norm:Value", "approaches")]
-    ['norm:ValueScheme', 'norm:ValueScheme', 'norm:AlignmentApproachScheme']
+    >>> [curie(resolve_scheme(v)) for v in ("values", "norm:Value", "approaches", "design_goals")]
+    ['norm:ValueScheme', 'norm:ValueScheme', 'norm:AlignmentApproachScheme', 'norm:DesignGoalScheme']
     """
     schemes = concept_schemes()
     iri = expand(value) or value
@@ -126,17 +126,36 @@ def resolve_scheme(value: str, where: str = "scheme") -> str:
     for scheme, label in schemes.items():
         if label.casefold() == folded:
             return scheme
+    slot = _slot_schemes().get(folded.replace("-", "_").replace(" ", "_"))
+    if slot is not None:  # an annotation slot key: design_goals, normative_input_from
+        return slot
     words = [s for s, label in schemes.items() if folded in label.casefold().split()]
     if len(words) == 1:  # "approaches" for "alignment approaches"
         return words[0]
     keys = {curie(s).casefold(): s for s in schemes} | {
         label.casefold(): s for s, label in schemes.items()
     }
-    close = suggest(folded, list(keys), n=3, cutoff=0.6)
-    hint = (
-        "; did you mean " + " or ".join(f"`{curie(keys[c])}`" for c in close) + "?" if close else ""
-    )
+    close = dict.fromkeys(curie(keys[c]) for c in suggest(folded, list(keys), n=3, cutoff=0.6))
+    hint = "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
     raise InputError(f"{where}: unknown concept scheme `{value}`{hint}")
+
+
+def _slot_schemes() -> dict[str, str]:
+    """Annotation slot key -> the concept scheme its terms come from (the slot table)."""
+    from .annotation import slots
+
+    keys = {slot.key: slot for slot in slots.TAG_SLOTS}
+    keys |= {
+        "assumptions": slots.ASSUMPTION_TYPE,
+        "contribution_role": slots.ROLE,
+        "role": slots.ROLE,
+        "stage": slots.STAGE,
+        "finding_direction": slots.FINDING_DIRECTION,
+        "direction": slots.FINDING_DIRECTION,
+        "finding_measure": slots.FINDING_MEASURE,
+        "trade_off_resolution": next(s for s in slots.TRADE_OFF_SLOTS if s.key == "resolution"),
+    }
+    return {key: str(slot.scheme) for key, slot in keys.items()}
 
 
 @cache

@@ -111,7 +111,7 @@ class SlotShare:
 
     facets: int = 0
     gaps: int = 0
-    #: Of the gaps: facets tagged with a grouping term that the log does not list.
+    #: Facets tagged with a grouping term (all of them gaps, whether logged or not).
     grouping: int = 0
 
     @property
@@ -252,9 +252,9 @@ def shares(
     for name in files:
         for slot, keys in facet_keys(annotations[name]).items():
             result.slots[slot].facets += len(keys)
-            caught = {k for k in keys & grouping if (name, slot, k) not in logged}
-            result.slots[slot].gaps += len(caught)
-            result.slots[slot].grouping += len(caught)
+            catch_alls = keys & grouping
+            result.slots[slot].grouping += len(catch_alls)
+            result.slots[slot].gaps += sum((name, slot, k) not in logged for k in catch_alls)
     for gap in gaps:
         if gap.file in wanted:
             result.slots[gap.slot].gaps += 1

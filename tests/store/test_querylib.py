@@ -150,3 +150,34 @@ def test_binding_directive_is_checked(tmp_path):
         parse_query(path)
     assert library().get("approach-profile").inline
     assert not library().get("papers-by-approach").inline
+
+
+@pytest.mark.parametrize(
+    ("value", "scheme"),
+    [
+        ("design_goals", "norm:DesignGoalScheme"),
+        ("normative_input_from", "norm:StakeholderScheme"),
+        ("research-methods", "norm:ResearchMethodScheme"),
+        ("assumptions", "norm:AssumptionTypeScheme"),
+        ("trade_off_resolution", "norm:ResolutionStrategyScheme"),
+        ("norm:Value", "norm:ValueScheme"),
+    ],
+)
+def test_a_scheme_can_be_named_by_its_annotation_slot(value, scheme) -> None:
+    """Regression (issue 9 review): `terms --tree design_goals` said the slot key was an
+    unknown scheme, though annotators know the schemes by their slot keys."""
+    from normspace.namespaces import curie
+    from normspace.querylib import resolve_scheme
+
+    assert curie(resolve_scheme(value)) == scheme
+
+
+def test_an_unknown_scheme_suggests_each_scheme_once() -> None:
+    from normspace.errors import InputError
+    from normspace.querylib import resolve_scheme
+
+    with pytest.raises(InputError) as caught:
+        resolve_scheme("desing goals")
+    assert str(caught.value) == (
+        "scheme: unknown concept scheme `desing goals`; did you mean `norm:DesignGoalScheme`?"
+    )

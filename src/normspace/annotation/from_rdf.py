@@ -208,10 +208,12 @@ def read_tags(
     slots = tuple(slots)
     tags: dict[str, list[TermUse]] = {}
     by_node: dict[Node, TermUse] = {}
+    all_uses: dict[Node, list[TermUse]] = {}
     for slot in slots:
         uses = []
         for value, use in _nodes_and_refs(graph, node, slot.prop):
             by_node.setdefault(value, use)
+            all_uses.setdefault(value, []).append(use)
             uses.append(use)
         tags[slot.key] = uses
     groups: dict[tuple[Node, Decimal | None], list[Node]] = {}
@@ -227,6 +229,7 @@ def read_tags(
     ):
         use = by_node[supported]
         evidence = [e for e in read_evidence(graph, evs) if e.quote or e.location]
+        _confidence_for_other_slots(graph, evs, all_uses[supported], use, conf, bool(evidence))
         if use.confidence is None and not use.evidence:
             use.confidence = float(conf) if conf is not None else None
             use.evidence = evidence
@@ -236,6 +239,32 @@ def read_tags(
         slot = next(s for s in slots if any(u is use for u in tags[s.key]))
         tags[slot.key].append(extra)
     return {key: uses for key, uses in tags.items() if uses}, by_node
+
+
+def _confidence_for_other_slots(
+    graph: Graph,
+    evs: list[Node],
+    uses: list[TermUse],
+    first: TermUse,
+    conf: Decimal | None,
+    quoted: bool,
+) -> None:
+    """A term tagged in two slots of one contribution (a group that is both affected and
+    heard) with a confidence but no evidence in the second: its bare confidence node
+    (confidence, no quote or location) is the second slot's. Each bare node beyond the one
+    the first slot takes (if it has no quoted evidence) gives its confidence to the next
+    such use, so the confidence is not lost on the way back to YAML."""
+    if conf is None:
+        return
+    bare = sum(
+        1
+        for ev in evs
+        if _first(graph, ev, NORM.quote) is None and _first(graph, ev, NORM.location) is None
+    )
+    spare = bare if quoted or first.confidence is not None else bare - 1
+    others = [u for u in uses if u is not first and u.confidence is None and not u.evidence]
+    for other in others[: max(spare, 0)]:
+        other.confidence = float(conf)
 
 
 # -- contribution parts ----------------------------------------------------------------------

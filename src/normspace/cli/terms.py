@@ -121,7 +121,7 @@ def print_tree(scheme: str, fmt: str, output: TextIO) -> None:
 
 
 @click.command("terms")
-@click.argument("text", required=False)
+@click.argument("words", nargs=-1, metavar="[TEXT]...")
 @click.option(
     "--scheme",
     metavar="SCHEME",
@@ -144,13 +144,20 @@ def print_tree(scheme: str, fmt: str, output: TextIO) -> None:
 @format_option(list(FORMATS), "table")
 @output_option
 def terms(
-    text: str | None, scheme: str | None, tree: str | None, limit: int, fmt: str, output: TextIO
+    words: tuple[str, ...],
+    scheme: str | None,
+    tree: str | None,
+    limit: int,
+    fmt: str,
+    output: TextIO,
 ) -> None:
     """Search the taxonomy: TEXT is ranked against preferred labels, alternative labels,
     CURIEs, definitions and scope notes (BM25, stemmed, case-insensitive; an exact or prefix
     label match comes first). Without TEXT every term is listed. Shows each term's CURIE,
     label and scheme; `normspace show CURIE` tells more. `--tree SCHEME` prints the
-    hierarchy of one scheme (grouping terms marked)."""
+    hierarchy of one scheme (grouping terms marked). Several words are one text:
+    `normspace terms quadratic voting` needs no quotes."""
+    text = " ".join(words) or None
     if tree:
         if text or scheme:
             raise click.UsageError("--tree prints a whole scheme; give no TEXT or --scheme")
