@@ -159,3 +159,25 @@ def test_novel_gaps_are_concepts_no_earlier_paper_logged() -> None:
     ]
     corpus = Corpus(Path("."), {}, gaps, order)
     assert novel_gaps(corpus, ["b.yaml"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("term", "message"),
+    [
+        (
+            "norm:Fairnes",
+            "`norm:Fairnes` is not a term of the ontology, but action `new-term` "
+            "names the term used; did you mean `norm:Fairness`?",
+        ),
+        ("norm:Privacy norm:Fairness", "(one CURIE per row)"),
+    ],
+    ids=["typo", "two-terms"],
+)
+def test_a_closed_gap_names_one_known_term(term, message) -> None:
+    from normspace.vocabcoverage import check_terms
+
+    gaps = [Gap("a.yaml", "X", "values", "x", "new-term", term, "", 7)]
+    with pytest.raises(InputError) as caught:
+        check_terms(gaps, ["norm:Fairness", "norm:Privacy"], Path("log.tsv"))
+    assert "log.tsv:7: " in str(caught.value)
+    assert message in str(caught.value)

@@ -26,6 +26,7 @@ from .vocabcoverage import (
     Shares,
     action_counts,
     check_log,
+    check_terms,
     first_and_last,
     read_gaps,
     read_order,
@@ -64,7 +65,9 @@ def read_corpus(folder: Path) -> Corpus:
     gaps = read_gaps(folder / GAP_LOG)
     order = read_order(folder / ORDER_LOG)
     check_log(gaps, order, annotations, folder / GAP_LOG)
-    grouping = frozenset(t.iri for t in term_index().terms.values() if t.grouping)
+    index = term_index()
+    check_terms(gaps, (t.curie for t in index.terms.values()), folder / GAP_LOG)
+    grouping = frozenset(t.iri for t in index.terms.values() if t.grouping)
     return Corpus(folder, annotations, gaps, order, grouping)
 
 

@@ -537,7 +537,9 @@ def _check_object(
             )
         ]
     problems = []
-    if m.object_label != term.label:
+    # SSSOM cells are read stripped, so a label with stray spaces in the external module
+    # (vair:JudicialAuthority's ends with one) must be compared stripped, or it never matches
+    if m.object_label != term.label.strip():
         problems.append(
             _problem(
                 ms,
@@ -551,7 +553,7 @@ def _check_object(
                 ),
                 "object-label",
                 field="object_label",
-                suggestion=repr(term.label),
+                suggestion=repr(term.label.strip()),
             )
         )
     if term.deprecated:

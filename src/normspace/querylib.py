@@ -110,8 +110,10 @@ def concept_schemes() -> dict[str, str]:
 def resolve_scheme(value: str, where: str = "scheme") -> str:
     """A concept scheme IRI from its CURIE, IRI, label or dimension class (``norm:Value``).
 
-    >>> [curie(resolve_scheme(v)) for v in ("values", "norm:Value", "approaches", "design_goals")]
-    ['norm:ValueScheme', 'norm:ValueScheme', 'norm:AlignmentApproachScheme', 'norm:DesignGoalScheme']
+    >>> [curie(resolve_scheme(v)) for v in ("values", "norm:Value", "approaches")]
+    ['norm:ValueScheme', 'norm:ValueScheme', 'norm:AlignmentApproachScheme']
+    >>> curie(resolve_scheme("design_goals"))  # an annotation slot key
+    'norm:DesignGoalScheme'
     """
     schemes = concept_schemes()
     iri = expand(value) or value
@@ -144,17 +146,8 @@ def _slot_schemes() -> dict[str, str]:
     """Annotation slot key -> the concept scheme its terms come from (the slot table)."""
     from .annotation import slots
 
-    keys = {slot.key: slot for slot in slots.TAG_SLOTS}
-    keys |= {
-        "assumptions": slots.ASSUMPTION_TYPE,
-        "contribution_role": slots.ROLE,
-        "role": slots.ROLE,
-        "stage": slots.STAGE,
-        "finding_direction": slots.FINDING_DIRECTION,
-        "direction": slots.FINDING_DIRECTION,
-        "finding_measure": slots.FINDING_MEASURE,
-        "trade_off_resolution": next(s for s in slots.TRADE_OFF_SLOTS if s.key == "resolution"),
-    }
+    keys = {slot.key: slot for slot in slots.TAG_SLOTS} | slots.POSITION_SLOTS
+    keys |= {"role": slots.ROLE, "stage": slots.STAGE, "direction": slots.FINDING_DIRECTION}
     return {key: str(slot.scheme) for key, slot in keys.items()}
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .annotation.model import Annotation, TermUse
+from .annotation.slots import POSITION_SLOTS, TAG_SLOTS
 from .diagnostics import suggest
 from .errors import InputError
 from .namespaces import NORM_IRI
@@ -46,30 +47,9 @@ ACTIONS: dict[str, str] = {
 }
 
 #: The slots a facet can belong to: the tag slots, plus the term positions that are not
-#: tag slots (contribution role, finding measure/baseline/direction, trade-off resolution,
-#: assumption types).
-SLOTS = (
-    "alignment_targets",
-    "values",
-    "stakeholders",
-    "normative_input_from",
-    "sampling",
-    "contexts",
-    "approaches",
-    "evaluation",
-    "pluralism",
-    "contestability",
-    "participation",
-    "harms",
-    "design_goals",
-    "disciplines",
-    "research_methods",
-    "assumptions",
-    "contribution_role",
-    "finding_measure",
-    "finding_direction",
-    "trade_off_resolution",
-)
+#: tag slots (contribution role, finding measure/direction, trade-off resolution, assumption
+#: types), all named as in the slot table.
+SLOTS = (*(s.key for s in TAG_SLOTS), *POSITION_SLOTS)
 
 #: Where the term positions of a contribution that are not tag slots are counted.
 _TRADE_OFF_SLOT = {"resolution": "trade_off_resolution", "decided_by": "stakeholders"}
@@ -282,6 +262,24 @@ def check_log(
             raise InputError(
                 f"{log}:{gap.line}: `{gap.file}` is not in the annotation log "
                 "(every annotated file needs a row with the moment it was finished)"
+            )
+
+
+#: Actions whose ``term`` must be one term of the ontology (its CURIE).
+TERM_ACTIONS = frozenset({"new-term", "missed-existing", "broader-term"})
+
+
+def check_terms(gaps: Sequence[Gap], curies: Iterable[str], log: Path) -> None:
+    """A gap closed with a term names exactly one term of the ontology: a typo or a list of
+    terms in one row would silently count several facets as one."""
+    known = sorted(set(curies))
+    for gap in gaps:
+        if gap.action in TERM_ACTIONS and gap.term not in known:
+            hints = [] if " " in gap.term.strip() else suggest(gap.term, known, n=1)
+            hint = f"; did you mean `{hints[0]}`?" if hints else " (one CURIE per row)"
+            raise InputError(
+                f"{log}:{gap.line}: `{gap.term}` is not a term of the ontology, but action "
+                f"`{gap.action}` names the term used{hint}"
             )
 
 

@@ -316,3 +316,25 @@ def mappings_set_with(ms, extra: dict[str, str]):
 
     metadata = {**ms.metadata, "curie_map": {**ms.curie_map, **extra}}
     return MappingSet(metadata=metadata, mappings=list(ms.mappings), path=ms.path)
+
+
+def test_an_external_label_with_stray_spaces_still_matches(ontology_graph):
+    """Regression (issue 9): vair:JudicialAuthority's label in the vendored module ends with
+    a space; the SSSOM reader strips cells, so the label check could never pass."""
+    from normspace.mappings import ExternalTerm, Mapping, MappingSet
+
+    iri = "https://w3id.org/vair#JudicialAuthority"
+    external = {iri: ExternalTerm(iri, "judicial authority ", "vair")}
+    mapping_set = read_mapping_set(next(p for p in mapping_set_paths() if "vair" in p.name))
+    row = Mapping(
+        "norm:CourtsAndJudiciary",
+        "courts and judiciary",
+        "skos:closeMatch",
+        "vair:JudicialAuthority",
+        "judicial authority",
+        "semapv:ManualMappingCuration",
+        "NormSpace curators",
+    )
+    ms = MappingSet(mapping_set.metadata, [row], mapping_set.path)
+    problems = validate_mapping_sets([ms], ontology_graph, external)
+    assert [p.rule for p in problems] == []

@@ -191,6 +191,16 @@ ASSUMPTION_STANCE = TermSlot(
     "stance", NORM.stance, "whether the paper `relies` on the assumption or `challenges` it"
 )
 
+#: Term positions that are not tag slots, by the names the coverage log and
+#: ``normspace terms --tree`` use for them (the tag slots go by their keys).
+POSITION_SLOTS: dict[str, TermSlot] = {
+    "assumptions": ASSUMPTION_TYPE,
+    "contribution_role": ROLE,
+    "finding_measure": FINDING_MEASURE,
+    "finding_direction": FINDING_DIRECTION,
+    "trade_off_resolution": next(s for s in TRADE_OFF_SLOTS if s.key == "resolution"),
+}
+
 RESOURCE_SLOTS: tuple[ResourceSlot, ...] = (
     ResourceSlot("datasets_used", NORM.usesDataset, SCHEMA.Dataset, "datasets used"),
     ResourceSlot("datasets_produced", NORM.producesDataset, SCHEMA.Dataset, "datasets released"),

@@ -20,7 +20,7 @@ from ..suggest import (
     slot_schemes,
     suggest_terms,
 )
-from .options import output_option
+from .options import format_option, output_option
 
 #: ``-f`` choices of ``suggest``.
 SUGGEST_FORMATS = ("text", "json", "csv")
@@ -104,15 +104,7 @@ def write_skeleton(found: dict[str, list[Suggestion]], target: Path) -> None:
     show_default=True,
     help="Suggestions per slot.",
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(SUGGEST_FORMATS, case_sensitive=False),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(SUGGEST_FORMATS, "text")
 @click.option(
     "--write",
     "write",
