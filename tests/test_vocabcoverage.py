@@ -181,3 +181,14 @@ def test_a_closed_gap_names_one_known_term(term, message) -> None:
         check_terms(gaps, ["norm:Fairness", "norm:Privacy"], Path("log.tsv"))
     assert "log.tsv:7: " in str(caught.value)
     assert message in str(caught.value)
+
+
+def test_a_bad_log_stops_the_page_generator_with_exit_2(tmp_path, capsys) -> None:
+    from normspace.coveragereport import GAP_LOG, ORDER_LOG, main
+
+    (tmp_path / GAP_LOG).write_text(f"{HEADER}\n{ROW.replace('values', 'valeus')}\n", "utf-8")
+    (tmp_path / ORDER_LOG).write_text("\t".join(ORDER_COLUMNS) + "\n", "utf-8")
+    page = tmp_path / "coverage.md"
+    assert main([str(tmp_path), str(page)]) == 2
+    assert "unknown slot `valeus`; did you mean `values`?" in capsys.readouterr().err
+    assert not page.exists()

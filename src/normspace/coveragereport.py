@@ -273,7 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else Path("examples/corpus")
     target = Path(args[1]) if len(args) > 1 else Path("docs/coverage.md")
-    target.write_text(build(folder), encoding="utf-8")
+    try:
+        page = build(folder)
+    except InputError as exc:  # a bad log row: say where, write nothing
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    target.write_text(page, encoding="utf-8")
     print(f"wrote {target}")
     return 0
 
