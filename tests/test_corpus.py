@@ -4,6 +4,7 @@ consistent with the files, and docs/coverage.md is the page generated from them.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ FILES = sorted(CORPUS.glob("*.yaml"))
 SECOND = [f for f in FILES if ".curator-" in f.name]
 
 
+@cache
 def _annotation(path: Path):
+    """Each file is read once for all the tests below."""
     parsed = parse_file(path)
     assert parsed.document is not None, parsed.problems
     return parsed.document.annotation

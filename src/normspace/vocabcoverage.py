@@ -13,7 +13,7 @@ vocabulary was built from says nothing.
 The log is data, so it is checked like data: unknown slots or actions, files that are not
 in the corpus, and missing columns are input errors naming the file and line.
 
->>> facet_keys(Annotation(tags={"disciplines": [TermUse(term=NORM_IRI + "Law")]}))
+>>> facet_keys(Annotation(tags={"disciplines": [TermUse(term="https://w3id.org/normspace#Law")]}))
 {'disciplines': {'https://w3id.org/normspace#Law'}}
 """
 
@@ -30,7 +30,7 @@ from .annotation.model import Annotation, TermUse
 from .annotation.slots import POSITION_SLOTS, TAG_SLOTS
 from .diagnostics import suggest
 from .errors import InputError
-from .namespaces import NORM_IRI
+from .namespaces import expand
 
 #: Columns of the coverage log, in order.
 GAP_COLUMNS = ("file", "annotator", "slot", "paper_words", "action", "term", "note")
@@ -228,7 +228,7 @@ def shares(
     exact term: it counts as a gap too, unless the log already has it."""
     result = Shares(files=list(files))
     wanted = set(files)
-    logged = {(g.file, g.slot, _iri(g.term)) for g in gaps}
+    logged = {(g.file, g.slot, expand(g.term) or g.term) for g in gaps}
     for name in files:
         for slot, keys in facet_keys(annotations[name]).items():
             result.slots[slot].facets += len(keys)
@@ -241,11 +241,6 @@ def shares(
             if gap.action == "omitted":
                 result.slots[gap.slot].facets += 1
     return result
-
-
-def _iri(term: str) -> str:
-    """A CURIE of the log's ``term`` column as a full IRI (other text as it is)."""
-    return NORM_IRI + term[5:] if term.startswith("norm:") else term
 
 
 def check_log(

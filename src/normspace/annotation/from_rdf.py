@@ -228,8 +228,10 @@ def read_tags(
         groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))
     ):
         use = by_node[supported]
-        evidence = [e for e in read_evidence(graph, evs) if e.quote or e.location]
-        _confidence_for_other_slots(graph, evs, all_uses[supported], use, conf, bool(evidence))
+        found = read_evidence(graph, evs)
+        evidence = [e for e in found if e.quote or e.location]
+        bare = len(found) - len(evidence)
+        _confidence_for_other_slots(all_uses[supported], use, conf, bare, bool(evidence))
         if use.confidence is None and not use.evidence:
             use.confidence = float(conf) if conf is not None else None
             use.evidence = evidence
@@ -242,25 +244,15 @@ def read_tags(
 
 
 def _confidence_for_other_slots(
-    graph: Graph,
-    evs: list[Node],
-    uses: list[TermUse],
-    first: TermUse,
-    conf: Decimal | None,
-    quoted: bool,
+    uses: list[TermUse], first: TermUse, conf: Decimal | None, bare: int, quoted: bool
 ) -> None:
     """A term tagged in two slots of one contribution (a group that is both affected and
-    heard) with a confidence but no evidence in the second: its bare confidence node
-    (confidence, no quote or location) is the second slot's. Each bare node beyond the one
+    heard) with a confidence but no evidence in the second: its ``bare`` confidence nodes
+    (confidence, no quote or location) are the other slots'. Each bare node beyond the one
     the first slot takes (if it has no quoted evidence) gives its confidence to the next
     such use, so the confidence is not lost on the way back to YAML."""
     if conf is None:
         return
-    bare = sum(
-        1
-        for ev in evs
-        if _first(graph, ev, NORM.quote) is None and _first(graph, ev, NORM.location) is None
-    )
     spare = bare if quoted or first.confidence is not None else bare - 1
     others = [u for u in uses if u is not first and u.confidence is None and not u.evidence]
     for other in others[: max(spare, 0)]:

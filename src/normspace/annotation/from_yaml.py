@@ -488,7 +488,7 @@ class AnnotationReader:
         absolute http(s) URLs, so that a reader can open each one and re-check the fields."""
         urls: list[str] = []
         example = '`metadata_source: "https://api.openalex.org/works/doi:10.1145/3630106.3658979"`'
-        if node == "":  # the skeleton's empty placeholder
+        if node == "":  # empty, as `normspace new` writes it: not given, like any text field
             return urls
         for field, item in self.items(node, "paper.metadata_source", "URLs"):
             url = item.strip() if isinstance(item, str) else None

@@ -90,9 +90,8 @@ def _sentence(text: str) -> str:
     return f"{text[:1].upper()}{text[1:]}"
 
 
-#: An absolute http(s) URL without the characters an IRI may not hold (see
-#: ``identifiers.is_web_url``, which the reader applies).
-_WEB_URL_PATTERN = '^https?://[^\\s<>"{}|\\\\^`/]+[^\\s<>"{}|\\\\^`]*$'
+#: An absolute http(s) URL that can stand as an IRI: the reader's own pattern.
+_WEB_URL_PATTERN = identifiers.WEB_URL_PATTERN.pattern
 _WEB_URL: Schema = {"type": "string", "pattern": _WEB_URL_PATTERN}
 
 
