@@ -1,0 +1,65 @@
+"""Query results and tables as pandas DataFrames (imported only by the Python API, the
+figures and the benchmarks: pandas is not loaded by the CLI's other commands).
+
+Cells become plain Python values a researcher can filter and plot: ontology terms and
+other IRIs with a known prefix become CURIEs (``norm:RLHF``, the same text as in the CSV
+files; :func:`normspace.namespaces.expand` gives the IRI back), other IRIs (papers) stay
+whole, numbers become numbers, years become integers, and a missing value is ``None``.
+Every term column comes with its label column (see :mod:`normspace.labelcolumns`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .labelcolumns import with_labels
+from .results import Cell, Table, cell_text
+from .store import QueryResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_YEAR_TYPES = {XSD.gYear, XSD.gYearMonth}
+
+
+def cell_value(cell: Cell) -> object:
+    """The Python value of a cell.
+
+    >>> cell_value(URIRef("https://w3id.org/normspace#RLHF"))
+    'norm:RLHF'
+    >>> cell_value(Literal("3", datatype=XSD.integer)), cell_value(Literal("2022", datatype=XSD.gYear))
+    (3, 2022)
+    >>> cell_value(None) is None
+    True
+    """
+    if cell is None:
+        return None
+    if isinstance(cell, URIRef | BNode):
+        return cell_text(cell)
+    if isinstance(cell, Literal):
+        if cell.datatype in _YEAR_TYPES:
+            return int(str(cell)[:4])
+        value = cell.toPython()
+        return str(cell) if isinstance(value, Literal) else value
+    return cell
+
+
+def to_frame(table: Table | QueryResult, labels: bool = True) -> pd.DataFrame:
+    """A DataFrame of ``table``, with a label column after each term column (``labels``).
+
+    >>> from normspace.namespaces import NORM
+    >>> frame = to_frame(Table(["approach", "papers"], [[NORM.RLHF, 3]]))
+    >>> list(frame.columns), frame.loc[0, "papers"]
+    (['approach', 'approach_label', 'papers'], np.int64(3))
+    """
+    import pandas as pd
+
+    if isinstance(table, QueryResult):
+        table = Table.from_result(table)
+    if labels:
+        table = with_labels(table)
+    rows = [[cell_value(c) for c in row] for row in table.rows]
+    return pd.DataFrame(rows, columns=table.columns)
