@@ -170,7 +170,7 @@ def test_terms_cli_ranks_and_limits(run_cli):
     result = run_cli("terms", "RLHF", "--limit", "3", "-f", "csv")
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["term", "label", "scheme"]
+    assert rows[0] == ["term", "term_label", "scheme"]
     assert rows[1] == [
         "norm:RLHF",
         "reinforcement learning from human feedback",

@@ -124,15 +124,16 @@ def _cut(text: str, width: int) -> str:
 
 
 def _delimited(table: Table, out: IO[str], labels: bool, delimiter: str) -> None:
-    """CSV or TSV for spreadsheets and pandas: terms as CURIEs (or labels with ``labels``),
-    and every column of terms followed by its label column, so that a file is readable
-    without a join against the ontology (see :mod:`normspace.labelcolumns`)."""
+    """CSV or TSV for spreadsheets and pandas: terms as CURIEs, each column of terms
+    followed by its label column, so that a file is readable without a join against the
+    ontology and still joinable by code (see :mod:`normspace.labelcolumns`); ``labels``
+    makes no difference here, the file always has both."""
     from .labelcolumns import with_labels
 
     table = with_labels(table)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(_text_rows(table, labels))
+    writer.writerows(_text_rows(table, labels=False))
 
 
 @renderer("csv")

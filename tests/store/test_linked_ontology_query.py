@@ -28,10 +28,10 @@ def _invoke(store, *params: str):
     return CliRunner().invoke(cli, args)
 
 
-def _rows(store, *params: str) -> list[list[str]]:
+def _rows(store, *params: str) -> list[dict[str, str]]:
     result = _invoke(store, *params)
     assert result.exit_code == 0, result.output
-    return list(csv.reader(io.StringIO(result.output)))[1:]
+    return list(csv.DictReader(io.StringIO(result.output)))
 
 
 def _papers_tagging(local: str) -> set[str]:
@@ -57,18 +57,18 @@ def test_related_matches_only_with_include_related(bundled_store) -> None:
     expected = _papers_tagging("MarginalisedCommunities")
     assert expected, "the bundled corpus should tag norm:MarginalisedCommunities"
     strict = _rows(bundled_store, "external=dpv:VulnerableHuman")
-    assert "norm:MarginalisedCommunities" not in {row[4] for row in strict}
+    assert "norm:MarginalisedCommunities" not in {row["term"] for row in strict}
     rows = _rows(bundled_store, "external=dpv:VulnerableHuman", "includeRelated=true")
-    marginalised = [row for row in rows if row[4] == "norm:MarginalisedCommunities"]
-    assert {row[1] for row in marginalised} == expected
-    assert {row[5] for row in marginalised} == {"skos:relatedMatch"}
+    marginalised = [row for row in rows if row["term"] == "norm:MarginalisedCommunities"]
+    assert {row["paper"] for row in marginalised} == expected
+    assert {row["match"] for row in marginalised} == {"skos:relatedMatch"}
 
 
 def test_external_hierarchy_is_followed(bundled_store) -> None:
     """norm:EndUsers closeMatch dpv:User, and DPV files User under HumanSubject."""
     rows = _rows(bundled_store, "external=dpv:HumanSubject")
     assert ("norm:EndUsers", "skos:closeMatch", "dpv:User") in {
-        (row[-3], row[-2], row[-1]) for row in rows
+        (row["term"], row["match"], row["mappedTo"]) for row in rows
     }
 
 
@@ -76,8 +76,8 @@ def test_narrow_matches_are_not_followed(bundled_store) -> None:
     """norm:Developers narrowMatch airo:AIDeveloper: AIRO's developer is narrower, so the
     papers tagging developers are not thereby about AIRO's stakeholder subclass."""
     rows = _rows(bundled_store, "external=airo:AIDeveloper")
-    assert all(row[-2] != "skos:narrowMatch" for row in rows)
-    assert "norm:Developers" not in {row[-3] for row in rows}
+    assert all(row["match"] != "skos:narrowMatch" for row in rows)
+    assert "norm:Developers" not in {row["term"] for row in rows}
 
 
 @pytest.mark.parametrize(

@@ -40,9 +40,15 @@ def test_registry_has_the_documented_formats():
 def test_delimited_formats_round_trip(fmt, delimiter):
     rows = list(csv.reader(io.StringIO(rendered(fmt)), delimiter=delimiter))
     assert rows == [
-        ["term", "paper", "note", "papers"],
-        ["norm:RLHF", "https://arxiv.org/abs/2203.02155", 'a "quoted", | piped\nline', "2"],
-        ["norm:DPO", "", "Wert", "3"],
+        ["term", "term_label", "paper", "note", "papers"],
+        [
+            "norm:RLHF",
+            "reinforcement learning from human feedback",
+            "https://arxiv.org/abs/2203.02155",
+            'a "quoted", | piped\nline',
+            "2",
+        ],
+        ["norm:DPO", "direct preference optimisation", "", "Wert", "3"],
     ]
 
 

@@ -89,7 +89,7 @@ def tree_json(scheme: str, roots: list[TreeNode]) -> str:
 
 
 def tree_table(roots: list[TreeNode], parent: str | None = None) -> Table:
-    """One row per tree position (depth, term, label, broader, grouping), for CSV/TSV."""
+    """One row per tree position (depth, term, term_label, broader, broader_label, grouping), for CSV/TSV."""
     rows: list[list] = []
 
     def add(node: TreeNode, depth: int, above: str | None) -> None:
@@ -108,7 +108,7 @@ def tree_table(roots: list[TreeNode], parent: str | None = None) -> Table:
 
     for root in roots:
         add(root, 0, parent)
-    return Table(["depth", "term", "label", "broader", "grouping"], rows)
+    return Table(["depth", "term", "term_label", "broader", "grouping"], rows)
 
 
 def print_tree(scheme: str, fmt: str, output: TextIO) -> None:
@@ -170,4 +170,4 @@ def terms(
         hint = "; did you mean " + " or ".join(f"`{c}`" for c in close) + "?" if close else ""
         click.echo(f"no term matches `{text}`{hint}", err=True)
     rows = [[URIRef(t.iri), t.label, URIRef(t.scheme)] for t in found]
-    render(Table(["term", "label", "scheme"], rows), fmt, output)
+    render(Table(["term", "term_label", "scheme"], rows), fmt, output)
