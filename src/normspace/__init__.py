@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-__all__ = ["__version__"]
+__all__ = ["Corpus", "__version__", "load_corpus", "open"]
+
+#: The Python API (:mod:`normspace.api`), imported on first use so that ``import normspace``
+#: and the CLI do not pay for it.
+_API = ("Corpus", "CorpusInvalid", "load_corpus", "open")
 
 
 @cache
@@ -19,8 +23,12 @@ def _version() -> str:
         return "0.0.0+unknown"
 
 
-def __getattr__(name: str) -> str:
-    """``normspace.__version__``, computed lazily (PEP 562)."""
+def __getattr__(name: str) -> object:
+    """``normspace.__version__`` and the API names, computed lazily (PEP 562)."""
     if name == "__version__":
         return _version()
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

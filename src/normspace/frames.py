@@ -52,8 +52,8 @@ def to_frame(table: Table | QueryResult, labels: bool = True) -> pd.DataFrame:
 
     >>> from normspace.namespaces import NORM
     >>> frame = to_frame(Table(["approach", "papers"], [[NORM.RLHF, 3]]))
-    >>> list(frame.columns), frame.loc[0, "papers"]
-    (['approach', 'approach_label', 'papers'], np.int64(3))
+    >>> list(frame.columns), frame.dtypes["papers"]
+    (['approach', 'approach_label', 'papers'], Int64Dtype())
     """
     import pandas as pd
 
@@ -62,4 +62,20 @@ def to_frame(table: Table | QueryResult, labels: bool = True) -> pd.DataFrame:
     if labels:
         table = with_labels(table)
     rows = [[cell_value(c) for c in row] for row in table.rows]
-    return pd.DataFrame(rows, columns=table.columns)
+    frame = pd.DataFrame(rows, columns=table.columns, dtype=object)
+    for name in frame.columns:
+        frame[name] = _typed(frame[name])
+    return frame
+
+
+def _typed(column: pd.Series) -> pd.Series:
+    """Whole numbers as nullable integers (a year column with a gap stays ``2019``, not
+    ``2019.0``), other numbers as floats, text as text."""
+    values = [v for v in column if v is not None]
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return column.astype("Int64")
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return column.astype("Float64")
+    if all(isinstance(v, str) for v in values):
+        return column.astype("str") if not len(values) < len(column) else column
+    return column

@@ -186,10 +186,11 @@ def load_files(
 
 
 def build_store(
-    path: Path, documents: Sequence[AnnotationDocument]
+    path: Path | None, documents: Sequence[AnnotationDocument]
 ) -> tuple[OxigraphStore, LoadSummary]:
-    """A new store at ``path`` (which must not exist) holding the reference graphs and
-    ``documents``, bulk-loaded (no transaction is needed: a failed build is discarded)."""
+    """A new store at ``path`` (which must not exist; None: in memory) holding the
+    reference graphs and ``documents``, bulk-loaded (no transaction is needed: a failed
+    build is discarded)."""
     started = time.perf_counter()
     store = OxigraphStore(path)
     reference = reference_graphs()

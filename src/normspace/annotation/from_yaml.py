@@ -48,6 +48,7 @@ from .model import (
     TermUse,
     TradeOff,
 )
+from .merge import is_marker, marker_problem_message, take_markers
 from .problems import ERROR, WARNING, Problem
 from .slots import (
     ALIASES,
@@ -307,6 +308,8 @@ class AnnotationReader:
         if isinstance(node, list):
             out = []
             for i, item in enumerate(node):
+                if is_marker(item):  # a merge conflict marker: reported by conflict_markers
+                    continue
                 pos = item_position(node, i)
                 if pos:
                     self.positions[join(field, i)] = pos
@@ -342,6 +345,7 @@ class AnnotationReader:
     # -- the document ----------------------------------------------------------------------
 
     def read(self) -> Annotation:
+        self.conflict_markers()
         raw = self.source.root if isinstance(self.source.root, dict) else {}
         self.version = self.format_version(raw)
         annotation = Annotation(format_version=self.version)
@@ -360,6 +364,23 @@ class AnnotationReader:
             if assumption is not None:
                 annotation.assumptions.append(assumption)
         return annotation
+
+    # -- conflict markers of `normspace merge` (see annotation/merge.py) ------------------
+
+    def conflict_markers(self) -> None:
+        """One error per unresolved ``conflict:`` marker, at the marker's own line; the
+        markers are taken out of what is read (value markers become absent values, list
+        markers are skipped by :meth:`items`), so they cause no second error."""
+        for marker in take_markers(self.source.root):
+            self.problems.append(
+                Problem(
+                    file=self.source.path,
+                    message=printable(marker_problem_message(marker)),
+                    rule="unresolved-conflict",
+                    line=marker.position[0] if marker.position else None,
+                    field=printable(marker.field) or None,
+                )
+            )
 
     def section(self, node: Any, field: str, kind: str) -> dict[str, Any] | None:
         """A mapping whose keys differ between the format versions: checked against the

@@ -89,6 +89,7 @@ HOW_VALUE = "write the value you accept in place of the `conflict:` marker"
 #: Annotator names written as plain YAML keys; any other name is quoted.
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]*\Z")
 _BRIEF_LIMIT = 60
+_BRIEF_ITEMS = 3
 #: Keys that best identify a mapping in a short description, in order of preference.
 _BRIEF_KEYS = ("term", "request", "id", "label", "statement", "measure", "values", "name")
 
@@ -166,21 +167,22 @@ def _walk(node: Any, field: str, found: list[ConflictMarker]) -> None:
                 _walk(item, _join(field, index), found)
 
 
-def _brief(value: Any) -> str:
+def _brief(value: Any, limit: int = _BRIEF_LIMIT) -> str:
     """A short description of one side's content, for the validator's message."""
     if value is None or value == [] or value == {}:
         return "nothing"
     if isinstance(value, list):
-        text = ", ".join(_brief(v) for v in value)
-    elif isinstance(value, dict):
+        shown = ", ".join(_brief(v) for v in value[:_BRIEF_ITEMS])
+        more = len(value) - _BRIEF_ITEMS
+        return shown + (f" and {more} more" if more > 0 else "")
+    if isinstance(value, dict):
         key = next((k for k in _BRIEF_KEYS if k in value), next(iter(value)))
         inner = value[key]
         if isinstance(inner, dict):
             inner = inner.get("label", "…")
-        text = f"{{{key}: {_brief(inner)}{', …' if len(value) > 1 else ''}}}"
-    else:
-        text = str(value).strip()
-    return text if len(text) <= _BRIEF_LIMIT else text[: _BRIEF_LIMIT - 1] + "…"
+        return f"{{{key}: {_brief(inner, limit - 20)}{', …' if len(value) > 1 else ''}}}"
+    text = str(value).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def marker_problem_message(marker: ConflictMarker) -> str:

@@ -40,6 +40,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("export", "export", "export"),
     ("query", "query", "query"),
     ("compare", "compare", "compare"),
+    ("agreement", "agreement", "agreement_command"),
+    ("merge", "merge", "merge"),
     ("terms", "terms", "terms"),
     ("suggest", "suggest", "suggest"),
     ("term-requests", "termrequests", "term_requests"),
