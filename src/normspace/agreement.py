@@ -151,9 +151,7 @@ def _metric(distance: str) -> SetMetric:
     try:
         return DISTANCES[distance]
     except KeyError:
-        raise InputError(
-            f"unknown distance {distance!r}; known: {', '.join(DISTANCES)}"
-        ) from None
+        raise InputError(f"unknown distance {distance!r}; known: {', '.join(DISTANCES)}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -218,7 +216,7 @@ def krippendorff_alpha(units: Sequence[Sequence[TermSet]], distance: str = "masi
     expected = expected_sum / (n * (n - 1))
     if expected <= 1e-12:
         return Alpha(None, observed, 0.0, NO_VARIATION)
-    return Alpha(1.0 - observed / expected, observed, expected)
+    return Alpha(float(1.0 - observed / expected), observed, float(expected))
 
 
 def _membership(sets: Sequence[TermSet]) -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +243,8 @@ def broader_closure(terms: Iterable[Cell], scheme: str | None) -> TermSet:
     ``scheme``; cells that are not ontology terms stay as they are.
 
     >>> from normspace.namespaces import NORM
-    >>> sorted(cell_text(t) for t in broader_closure({NORM.RLHF}, str(NORM.AlignmentApproachScheme)))
+    >>> closed = broader_closure({NORM.RLHF}, str(NORM.AlignmentApproachScheme))
+    >>> sorted(cell_text(t) for t in closed)
     ['norm:AlignmentFineTuning', 'norm:PreferenceBasedTraining', 'norm:RLHF']
     """
     index = term_index()
@@ -322,9 +321,12 @@ class AgreementReport:
     def slot(self, key: str) -> SlotAgreement:
         return next(s for s in self.slots if s.slot == key)
 
-    def tables(self, digits: int | None = 3) -> tuple[Table, Table]:
+    def tables(self, digits: int | None = 3, fixed: bool = True) -> tuple[Table, Table]:
         """The per-slot table and the disagreements (one row per term), numbers rounded to
-        ``digits`` decimals (None: full precision)."""
+        ``digits`` decimals (None: not rounded) and written with exactly that many decimals
+        (``fixed``, for people) or the shortest text that reads back as the rounded number
+        (for files: rounding to e.g. 12 decimals hides the last bits, which vary with the
+        order in which a BLAS library sums)."""
         per_slot = Table(
             list(SLOT_COLUMNS),
             [
@@ -332,10 +334,10 @@ class AgreementReport:
                     s.slot,
                     s.units,
                     s.annotations,
-                    _number(s.alpha, digits),
-                    _number(s.alpha_hierarchical, digits),
-                    _number(s.observed, digits),
-                    _number(s.expected, digits),
+                    _number(s.alpha, digits, fixed),
+                    _number(s.alpha_hierarchical, digits, fixed),
+                    _number(s.observed, digits, fixed),
+                    _number(s.expected, digits, fixed),
                     s.note or None,
                 ]
                 for s in self.slots
@@ -356,14 +358,20 @@ class AgreementReport:
         return to_frame(per_slot), to_frame(disagreements)
 
 
-def _number(value: float | None, digits: int | None) -> Literal | None:
-    """A number cell: ``xsd:double``, rounded for display (never "-0.000")."""
+def _number(value: float | None, digits: int | None, fixed: bool = True) -> Literal | None:
+    """A number cell (``xsd:double``), rounded to ``digits`` (never "-0.000").
+
+    >>> str(_number(4 / 7, 3)), str(_number(0.6000000000000001, 12, fixed=False))
+    ('0.571', '0.6')
+    """
     if value is None:
         return None
     if digits is None:
         return Literal(value, datatype=XSD.double)
-    text = f"{round(value, digits) + 0.0:.{digits}f}"
-    return Literal(text, datatype=XSD.double, normalize=False)
+    rounded = round(value, digits) + 0.0
+    if not fixed:
+        return Literal(rounded, datatype=XSD.double)
+    return Literal(f"{rounded:.{digits}f}", datatype=XSD.double, normalize=False)
 
 
 def resolve_slots(slots: Sequence[str] | None) -> list[str]:

@@ -214,7 +214,8 @@ def compare(
             raise InputError("name at least one alignment approach to compare")
         table = compare_approaches(store, resolve_approaches(refs), labels, role_iri)
         selected = [(row.key, cells) for row, cells in zip(ROWS, table.rows, strict=True)]
-        return Table(table.columns, select_rows(selected, keys, diff_only, identity=0))
+        rows = select_rows(selected, keys, diff_only, identity=0)
+        return Table(table.columns, rows, caption=_caption(by, len(table.columns) - 1, diff_only))
     return compare_papers(store, refs, by, keys, diff_only, labels, role_iri)
 
 
@@ -276,10 +277,12 @@ class Dimension:
     """A row of a paper or contribution comparison."""
 
     key: str
+    #: The row's name in the table (default: the key with spaces).
+    name: str | None = None
 
     @property
     def label(self) -> str:
-        return self.key.replace("_", " ")
+        return self.name or self.key.replace("_", " ")
 
 
 #: Rows of a paper or contribution comparison: the contribution's role and tag slots, its
@@ -287,7 +290,7 @@ class Dimension:
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("role"),
     *(Dimension(s.key) for s in CONTRIBUTION_SLOTS),
-    Dimension("trade_offs"),
+    Dimension("trade_offs", "trade-offs"),
     Dimension("findings"),
     Dimension("study"),
     Dimension("assumptions"),
@@ -349,6 +352,7 @@ class PaperInfo:
     arxiv: str
     annotations: list[str]  # annotation IRIs, sorted
     stems: list[str]  # annotation file stems (when the store recorded the files)
+    annotators: dict[str, str] = field(default_factory=dict)  # annotation IRI -> name
 
     @property
     def heading(self) -> str:
@@ -389,16 +393,11 @@ def paper_index(store: Store) -> dict[str, PaperInfo]:
         annotation = str(row["annotation"])
         if annotation not in info.annotations:
             info.annotations.append(annotation)
+            info.annotators[annotation] = str(row["annotator"] or annotation)
             source = sources.get(annotation, {}).get("source")
             if source:
                 info.stems.append(Path(source).name.removesuffix(".yaml"))
     return papers
-
-
-def annotators(store: Store) -> dict[str, str]:
-    """Annotation IRI -> annotator name."""
-    rows = library().get("paper-annotations").run(store).dicts()
-    return {str(r["annotation"]): str(r["annotator"] or r["annotation"]) for r in rows}
 
 
 def _ref_keys(info: PaperInfo) -> list[str]:
@@ -430,14 +429,17 @@ def resolve_paper(ref: str, papers: dict[str, PaperInfo]) -> PaperInfo:
     )
 
 
-def load_profiles(store: Store, papers: Sequence[str], every: bool) -> dict[str, Annotation]:
+def load_profiles(
+    store: Store, papers: Sequence[str], every: bool, index: dict[str, PaperInfo]
+) -> dict[str, Annotation]:
     """The annotations of ``papers`` with their terms (``paper-profile``): one bound query
     per paper for a few, else one query for every paper (a comparison of 10,000 papers
     must not run 10,000 queries)."""
     query = library().get("paper-profile")
-    names = annotators(store)
+    names = {a: name for info in index.values() for a, name in info.annotators.items()}
+    wanted: set[str] | None
     if every or len(papers) > BOUND_QUERIES_UP_TO:
-        wanted = set(papers)
+        wanted = None if every else set(papers)
         results = [query.run(store)]
     else:
         wanted = None
@@ -555,7 +557,7 @@ def paper_items(a: Annotation, key: str, labels: bool) -> list[str]:
     return _texts(a.tags.get(str(_SLOTS[key].prop), []), labels)
 
 
-def _cell(
+def _column_cell(
     column: Column,
     annotations: dict[str, Annotation],
     key: str,
@@ -652,9 +654,9 @@ def _contribution_columns(
             )
             close = suggest(cid or "", ids, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+            what = f"no contribution `{cid}`{hint}" if cid else "no contributions"
             raise InputError(
-                f"paper `{paper_ref}` has no contribution `{cid}`{hint} "
-                f"(its contributions: {', '.join(ids) or 'none'})"
+                f"paper `{paper_ref}` has {what} (its contributions: {', '.join(ids) or 'none'})"
             )
         picked.extend(found)
     columns = []
@@ -682,23 +684,54 @@ def compare_papers(
     papers = paper_index(store)
     if by == "paper":
         columns = _paper_columns(refs, papers)
-        annotations = load_profiles(store, [c.paper.iri for c in columns], every=not refs)
+        annotations = load_profiles(store, [c.paper.iri for c in columns], not refs, papers)
     else:
-        wanted = [
-            resolve_paper(_split_contribution_ref(r)[0], papers).iri
-            for r in refs
-            if "/contribution/" not in r
-        ]
-        every = not refs or len(wanted) < len(refs)
-        annotations = load_profiles(store, wanted, every=every)
+        wanted = list(dict.fromkeys(_paper_of_contribution_ref(r, papers) for r in refs))
+        annotations = load_profiles(store, wanted, not refs, papers)
         columns = _contribution_columns(refs, papers, annotations, labels)
-    header = ["dimension", *(c.heading for c in columns)]
+    header = ["dimension", *_unique([c.heading for c in columns], columns)]
     rows: list[tuple[str, list[Cell]]] = [
         ("paper", ["paper", *(URIRef(c.paper.iri) for c in columns)])
     ]
     for d in DIMENSIONS:
-        cells = [_cell(c, annotations, d.key, labels, role) for c in columns]
+        if keys is not None and d.key not in keys:
+            continue
+        cells = [_column_cell(c, annotations, d.key, labels, role) for c in columns]
         rows.append((d.key, [d.label, *cells]))
     identity = rows[:1]
     body = select_rows(rows[1:], keys, diff_only)
-    return Table(header, [cells for _, cells in identity] + body)
+    rows = [cells for _, cells in identity] + body
+    return Table(header, rows, caption=_caption(by, len(columns), diff_only))
+
+
+def _paper_of_contribution_ref(ref: str, papers: dict[str, PaperInfo]) -> str:
+    """The paper IRI behind a ``--by contribution`` reference: a contribution IRI
+    (``<annotation IRI>/contribution/<id>``), ``PAPER#id`` or a paper."""
+    if "/contribution/" in ref:
+        annotation = ref.rsplit("/contribution/", 1)[0]
+        for info in papers.values():
+            if annotation in info.annotations:
+                return info.iri
+        raise InputError(
+            f"unknown contribution `{ref}`: no loaded annotation <{annotation}> "
+            "(`normspace query paper-annotations` lists them)"
+        )
+    return resolve_paper(_split_contribution_ref(ref)[0], papers).iri
+
+
+def _unique(headings: list[str], columns: list[Column]) -> list[str]:
+    """Headings, with the paper's DOI, arXiv id or IRI added where two would be the same
+    (two papers with one short title and year), so that every column has its own name."""
+    counts: dict[str, int] = defaultdict(int)
+    for heading in headings:
+        counts[heading] += 1
+    return [
+        f"{h} [{c.paper.doi or c.paper.arxiv or c.paper.iri}]" if counts[h] > 1 else h
+        for h, c in zip(headings, columns, strict=True)
+    ]
+
+
+def _caption(by: str, n: int, diff_only: bool) -> str:
+    """``Comparison of 2 papers (rows where they differ)``."""
+    what = f"{n} {by}{'s' if n != 1 else ''}" if by != "approach" or n != 1 else "1 approach"
+    return f"Comparison of {what}" + (" (rows where they differ)" if diff_only else "")

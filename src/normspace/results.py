@@ -1,4 +1,4 @@
-"""Render tables (query results, comparisons) as table, CSV, TSV, JSON or Markdown.
+"""Render tables (query results, comparisons) as table, CSV, TSV, JSON, Markdown or HTML.
 
 One registry (:data:`FORMATS`) backs every ``--format`` option that prints rows, so a new
 format appears in every command at once.
@@ -36,6 +36,8 @@ class Table:
     rows: list[list[Cell]]
     #: For the ``table`` format: wrap cells at this width instead of cutting them.
     wrap: int | None = None
+    #: What the table shows (the HTML ``<caption>`` and title); None: its row count.
+    caption: str | None = None
 
     @classmethod
     def from_result(cls, result: QueryResult) -> Table:
@@ -195,6 +197,52 @@ def render_markdown(table: Table, out: IO[str], labels: bool) -> None:
     out.write("|" + "|".join("---" for _ in table.columns) + "|\n")
     for row in _text_rows(table, labels):
         out.write("| " + " | ".join(_md_escape(c) for c in row) + " |\n")
+
+
+#: Inline style of the HTML document: no external resources, so that the file works offline
+#: and can be mailed or attached as it is.
+HTML_STYLE = """\
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1a1a1a; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.4rem 0; }
+th, td { border: 1px solid #b8b8b8; padding: 0.3rem 0.5rem; text-align: left;
+  vertical-align: top; }
+thead th { background: #e8eef4; position: sticky; top: 0; }
+tbody th { background: #f4f4f4; font-weight: 600; }
+tbody tr:nth-child(even) td { background: #fafafa; }
+"""
+
+
+@renderer("html")
+def render_html(table: Table, out: IO[str], labels: bool) -> None:
+    """A complete, self-contained HTML5 document (inline CSS, no scripts, no external
+    resources) holding the table, every text escaped; the first column heads its rows
+    (``<th scope="row">``), as in a comparison's dimension column. Cells that are full
+    IRIs become links, so a paper's DOI opens the paper."""
+    from html import escape
+
+    caption = table.caption or f"{len(table.rows)} row{'s' if len(table.rows) != 1 else ''}"
+    out.write('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n')
+    out.write(f"<title>{escape(caption)}</title>\n<style>\n{HTML_STYLE}</style>\n</head>\n")
+    out.write(f"<body>\n<table>\n<caption>{escape(caption)}</caption>\n<thead>\n<tr>")
+    out.write("".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns))
+    out.write("</tr>\n</thead>\n<tbody>\n")
+    for row in table.rows:
+        cells = [_html_cell(cell, labels) for cell in row]
+        first = f'<th scope="row">{cells[0]}</th>' if cells else ""
+        out.write("<tr>" + first + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>\n")
+    out.write("</tbody>\n</table>\n</body>\n</html>\n")
+
+
+def _html_cell(cell: Cell, labels: bool) -> str:
+    """Escaped cell text; an IRI that stays whole (no known prefix: a paper's DOI or arXiv
+    link) becomes a link to itself."""
+    from html import escape
+
+    text = cell_text(cell, labels)
+    if isinstance(cell, URIRef) and text == str(cell) and text.startswith(("http://", "https://")):
+        return f'<a href="{escape(text, quote=True)}">{escape(text)}</a>'
+    return escape(text)
 
 
 def pivot(

@@ -3,7 +3,9 @@
 A fresh store is built from the corpus (validated first: any error stops the job before
 anything is written), every library query that needs no parameter is run, the key
 comparisons are shown, and the output folder receives the validated graph (N-Quads), each
-query's results (CSV) and the Markdown report (see :mod:`normspace.runreport`).
+query's results (CSV, with label columns) and the report, as Markdown and as one
+self-contained HTML file with figures and the papers behind every number (see
+:mod:`normspace.runreport` and :mod:`normspace.htmlreport`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .annotation import ValidationRun
 from .errors import InputError
 from .feedback import Echo, Progress, discard, seconds_since
 from .loading import LoadSummary, build_store
+from .papersbehind import run_counted
 from .querylib import NamedQuery, library
 from .runreport import print_key_comparisons, write_outputs
 from .store import QueryResult, Store, check_store_folder
@@ -28,9 +31,10 @@ log = logging.getLogger(__name__)
 
 
 def run_named(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> QueryResult:
-    """Bind parameters (resolving terms) and run a library query."""
+    """Bind parameters (resolving terms) and run a library query; its paper counts come
+    with the papers behind them (:func:`normspace.papersbehind.run_counted`)."""
     started = time.perf_counter()
-    result = query.run(store, values)
+    result = run_counted(store, query, values)
     log.info("query %s: %d rows in %.3f s", query.name, len(result.rows), seconds_since(started))
     return result
 

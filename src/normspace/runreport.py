@@ -10,7 +10,9 @@ import io
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 
@@ -20,9 +22,13 @@ from .annotation.slots import ROLE_ALIASES
 from .feedback import Echo
 from .loading import LoadSummary
 from .namespaces import NORM, curie
+from .papersbehind import PaperCount, Parts
 from .querylib import ROLE_DEFAULT_TEXT, NamedQuery, library
 from .results import Table, cell_text, pivot, render
-from .store import OxigraphStore, QueryResult
+from .store import OxigraphStore, QueryResult, Store
+
+if TYPE_CHECKING:
+    from .analysis import Highlights
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +60,8 @@ REPORT_SECTIONS = (
 
 #: What the key comparisons count, said once above them (the role filter of the queries).
 PAIRING_NOTE = (
-    "Every number in these tables is a count of papers: the papers behind that cell (the "
-    "CSV files list them per query). Terms are paired only inside one contribution of a "
+    "Every number in these tables is a count of papers (report.html links each one to the "
+    "papers behind it). Terms are paired only inside one contribution of a "
     "paper, and the queries that pair "
     f"or count per approach take only {ROLE_DEFAULT_TEXT} (the contribution roles "
     "section shows the others; `normspace query NAME --param role=critiques` selects "
@@ -225,9 +231,9 @@ def _grouped(result: QueryResult, columns: dict[str, str], labels: bool) -> Tabl
     cells: dict = {}
     for key, prop, term, papers in result.rows:
         text = cell_text(term, labels) if term is not None else "none recorded"
-        cells.setdefault(key, {}).setdefault(str(prop), []).append(f"{text} ({papers})")
+        cells.setdefault(key, {}).setdefault(str(prop), []).extend(["; ", f"{text} (", papers, ")"])
     rows = [
-        [key, *("; ".join(by_prop.get(p, [])) for p in columns)] for key, by_prop in cells.items()
+        [key, *(Parts(by_prop.get(p, [])[1:]) for p in columns)] for key, by_prop in cells.items()
     ]
     return Table([result.variables[0], *columns.values()], rows)
 
@@ -243,6 +249,201 @@ def print_key_comparisons(results: dict[str, QueryResult], echo: Echo) -> None:
         echo(f"\n== {heading} ==\n{buffer.getvalue().rstrip()}" + (f"\n{note}" if note else ""))
 
 
+# ---------------------------------------------------------------------------
+# The report as a list of blocks: one list of sections, two renderings (Markdown, HTML)
+# ---------------------------------------------------------------------------
+
+#: Inline content: text (backquotes mark code, as in Markdown) or a number of papers.
+Inline = str | PaperCount
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Para:
+    parts: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Items:
+    """A list; the Markdown rendering ends it with a blank line even when it is empty."""
+
+    items: tuple[tuple[Inline, ...], ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """A table (cut at ``limit`` rows, the rest being in the query's CSV file)."""
+
+    table: Table
+    caption: str
+    limit: int = REPORT_ROWS
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """A figure of :mod:`normspace.figures` (HTML only: Markdown has no inline figures)."""
+
+    name: str
+
+
+Block = Heading | Para | Items | TableBlock | FigureBlock
+
+#: Figures shown after a query's section: query name -> figure name.
+SECTION_FIGURES = {
+    "approach-value-matrix": "approach-value-heatmap",
+    "findings-per-approach": "findings-per-approach",
+    "annotator-disagreement": "agreement",
+}
+
+
+@dataclass
+class ReportInput:
+    """Everything a report shows. ``results`` carry :class:`PaperCount` cells (the run job
+    runs the queries with :func:`normspace.papersbehind.run_counted`), ``papers`` are all
+    papers of the corpus."""
+
+    corpus_name: str
+    run: ValidationRun
+    summary: LoadSummary
+    results: dict[str, QueryResult]
+    skipped: Sequence[NamedQuery]
+    network: Highlights
+    network_papers: NetworkPapers
+    papers: PaperCount
+    corpus: Path | None = None
+
+
+def report_blocks(data: ReportInput) -> list[Block]:
+    """The report, section by section (:data:`SECTIONS`)."""
+    return [block for section in SECTIONS for block in section(data)]
+
+
+def _title_section(data: ReportInput) -> list[Block]:
+    corpus = (
+        f"Corpus: {data.corpus_name}. {len(data.summary.loaded)} annotations of ",
+        data.papers,
+        " papers.",
+    )
+    return [Heading(1, "NormSpace corpus report", "top"), Para(corpus)]
+
+
+def _validation_section(data: ReportInput) -> list[Block]:
+    warnings = [p for p in data.run.problems if p.severity != "error"]
+    items = [(_relative(str(p), data.corpus),) for p in warnings[:REPORT_ROWS]]
+    if len(warnings) > REPORT_ROWS:
+        items.append((f"… and {len(warnings) - REPORT_ROWS} more",))
+    return [
+        Heading(2, "Validation", "validation"),
+        Para((summary_line(data.run.summary()) + ".",)),
+        Items(tuple(items)),
+    ]
+
+
+def _comparison_sections(data: ReportInput) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "Key comparisons", "key-comparisons"), Para((PAIRING_NOTE,))]
+    for name, heading in (*KEY_COMPARISONS, *REPORT_SECTIONS):
+        if name not in data.results:
+            continue
+        result = data.results[name]
+        blocks += [
+            Heading(3, heading, f"q-{name}"),
+            Para((f"Query `{name}`: {query_title(name)}.",)),
+        ]
+        blocks.append(TableBlock(key_table(name, result, labels=True), heading))
+        note = key_note(name, result)
+        if note:
+            blocks.append(Para((note,)))
+        if name in SECTION_FIGURES:
+            blocks.append(FigureBlock(SECTION_FIGURES[name]))
+    return blocks
+
+
+def _coverage_section(data: ReportInput) -> list[Block]:
+    gaps = data.results.get("coverage-gaps")
+    if gaps is None:
+        return []
+    text = (
+        f"{len(gaps.rows)} pairs of a top-level value and a deployment domain are not "
+        "addressed by any paper (`queries/coverage-gaps.csv`)."
+    )
+    return [
+        Heading(3, "Coverage gaps", "coverage-gaps"),
+        Para((text,)),
+        FigureBlock("coverage-gaps"),
+    ]
+
+
+def _query_results_section(data: ReportInput) -> list[Block]:
+    items: list[tuple[Inline, ...]] = [
+        (f"`queries/{name}.csv`: {query_title(name)} ({len(result.rows)} rows)",)
+        for name, result in data.results.items()
+    ]
+    for query in data.skipped:
+        params = ", ".join(f"?{p.name}" for p in query.params if p.required)
+        items.append(
+            (
+                f"`{query.name}` needs {params}: run `normspace query {query.name} "
+                f"--param {query.params[0].name}=...`",
+            )
+        )
+    return [Heading(2, "Query results", "query-results"), Items(tuple(items))]
+
+
+def _network_section(data: ReportInput) -> list[Block]:
+    return network_section(data.network, data.network_papers)
+
+
+def _tension_section(data: ReportInput) -> list[Block]:
+    return tension_section(data.network, data.network_papers)
+
+
+#: The sections of the report, in order: both renderings follow this one list.
+SECTIONS = (
+    _title_section,
+    _validation_section,
+    _comparison_sections,
+    _coverage_section,
+    _network_section,
+    _tension_section,
+    _query_results_section,
+)
+
+
+def markdown_report(data: ReportInput) -> str:
+    """The report of ``normspace run`` (Markdown). It names the corpus ``corpus_name`` and
+    its files relative to ``corpus``, so that a report does not depend on where the corpus
+    (or NormSpace, for the bundled corpus) happens to be installed."""
+    lines: list[str] = []
+    for block in report_blocks(data):
+        lines += markdown_lines(block)
+    return "\n".join(lines)
+
+
+def markdown_lines(block: Block) -> list[str]:
+    """One block as lines of Markdown (joined with newlines by :func:`markdown_report`)."""
+    if isinstance(block, Heading):
+        return ["#" * block.level + " " + block.text, ""]
+    if isinstance(block, Para):
+        return [_plain(block.parts), ""]
+    if isinstance(block, Items):
+        marks = [f"{i}." if block.ordered else "-" for i in range(1, len(block.items) + 1)]
+        return [*(f"{m} {_plain(item)}" for m, item in zip(marks, block.items, strict=True)), ""]
+    if isinstance(block, TableBlock):
+        return [_md_table(block.table, block.limit) if block.table.rows else "No rows.\n"]
+    return []  # figures: HTML only
+
+
+def _plain(parts: Sequence[Inline]) -> str:
+    return "".join(str(p) for p in parts)
+
+
 def write_outputs(
     store: OxigraphStore,
     out: Path,
@@ -253,8 +454,8 @@ def write_outputs(
     results: dict[str, QueryResult],
     skipped: Sequence[NamedQuery],
 ) -> list[Path]:
-    """The validated graph, one CSV per query, and the Markdown report (which names the
-    corpus ``corpus_name`` and its files relative to ``corpus``)."""
+    """The validated graph, one CSV per query, and the report in Markdown and HTML (which
+    name the corpus ``corpus_name`` and its files relative to ``corpus``)."""
     written = []
     graph_file = out / "normspace.nq"
     with graph_file.open("wb") as fh:
@@ -268,17 +469,100 @@ def write_outputs(
         with path.open("w", encoding="utf-8", newline="") as fh:
             render(result, "csv", fh)
         written.append(path)
-    from .analysis import contribution_tags, highlights, tension_network
-
-    network = highlights(contribution_tags(store), tensions=tension_network(store))
+    data = report_input(store, corpus, corpus_name, run, summary, results, skipped)
     report_file = out / "report.md"
-    report = markdown_report(corpus_name, run, summary, results, skipped, network, corpus)
-    report_file.write_text(report, encoding="utf-8")
-    log.info(
-        "wrote %d query results to %s/ and the report to %s", len(results), query_dir, report_file
-    )
+    report_file.write_text(markdown_report(data), encoding="utf-8")
     written.append(report_file)
+    from .htmlreport import html_report
+
+    html_file = out / "report.html"
+    html_file.write_text(html_report(data, store), encoding="utf-8")
+    written.append(html_file)
+    log.info(
+        "wrote %d query results to %s/ and the report to %s and %s",
+        len(results),
+        query_dir,
+        report_file,
+        html_file,
+    )
     return written
+
+
+def report_input(
+    store: Store,
+    corpus: Path | None,
+    corpus_name: str,
+    run: ValidationRun,
+    summary: LoadSummary,
+    results: dict[str, QueryResult],
+    skipped: Sequence[NamedQuery],
+) -> ReportInput:
+    """What the report shows: the results with the papers behind their counts, and the
+    co-occurrence and tension networks with theirs."""
+    network, network_papers = network_data(store)
+    return ReportInput(
+        corpus_name,
+        run,
+        summary,
+        results,
+        skipped,
+        network,
+        network_papers,
+        corpus_papers(store),
+        corpus,
+    )
+
+
+def network_data(store: Store) -> tuple[Highlights, NetworkPapers]:
+    """The highlights of the co-occurrence and tension networks, and the papers behind
+    their numbers."""
+    from .analysis import TENSIONS_QUERY, contribution_tags, highlights, tension_network
+
+    tags = contribution_tags(store)
+    network = highlights(tags, tensions=tension_network(store))
+    return network, NetworkPapers(tags, store.query(TENSIONS_QUERY).rows)
+
+
+def corpus_papers(store: Store) -> PaperCount:
+    """Every annotated paper of the store."""
+    return PaperCount(str(paper) for paper in store.query(ALL_PAPERS_QUERY).column("paper"))
+
+
+#: Every annotated paper (the papers behind "N papers" at the top of the report).
+ALL_PAPERS_QUERY = """PREFIX norm: <https://w3id.org/normspace#>
+SELECT DISTINCT ?paper WHERE { ?annotation a norm:PaperAnnotation ; norm:annotates ?paper }"""
+
+
+class NetworkPapers:
+    """The papers behind the numbers of the network sections, from the same data the
+    networks are built from (:func:`normspace.analysis.contribution_tags` and the tension
+    query)."""
+
+    def __init__(self, tags: dict[str, list[frozenset[str]]], tensions: Sequence[tuple]) -> None:
+        self.tags = tags
+        self._tensions: dict[frozenset[str], set[str]] = {}
+        for paper, _kind_a, pole_a, _kind_b, pole_b in tensions:
+            key = frozenset((str(pole_a), str(pole_b)))
+            self._tensions.setdefault(key, set()).add(str(paper))
+
+    def all(self) -> PaperCount:
+        """The papers in the co-occurrence network."""
+        return PaperCount(self.tags)
+
+    def pair(self, a: str, b: str, expected: int) -> PaperCount:
+        """The papers in which one contribution carries both ``a`` and ``b``."""
+        papers = [p for p, sets in self.tags.items() if any(a in s and b in s for s in sets)]
+        return _checked(PaperCount(papers), expected, f"{a} + {b}")
+
+    def tension(self, a: str, b: str, expected: int) -> PaperCount:
+        """The papers that record ``a`` and ``b`` in tension in one trade-off."""
+        return _checked(PaperCount(self._tensions.get(frozenset((a, b)), ())), expected, a)
+
+
+def _checked(count: PaperCount, expected: int, what: str) -> PaperCount:
+    if count != expected:
+        raise RuntimeError(f"{what}: the network counts {expected} papers but lists {count}")
+    return count
 
 
 def _md_table(table: Table, limit: int = REPORT_ROWS) -> str:
@@ -299,69 +583,6 @@ def query_title(name: str) -> str:
     return library().queries[name].title
 
 
-def markdown_report(
-    corpus_name: str,
-    run: ValidationRun,
-    summary: LoadSummary,
-    results: dict[str, QueryResult],
-    skipped: Sequence[NamedQuery],
-    network,
-    corpus: Path | None = None,
-) -> str:
-    """The report of ``normspace run`` (Markdown). It names the corpus ``corpus_name`` and
-    its files relative to ``corpus``, so that a report does not depend on where the corpus
-    (or NormSpace, for the bundled corpus) happens to be installed."""
-    lines = [
-        "# NormSpace corpus report",
-        "",
-        f"Corpus: {corpus_name}. {len(summary.loaded)} annotations of {summary.papers} papers.",
-        "",
-        "## Validation",
-        "",
-        summary_line(run.summary()) + ".",
-        "",
-    ]
-    warnings = [p for p in run.problems if p.severity != "error"]
-    for problem in warnings[:REPORT_ROWS]:
-        lines.append(f"- {_relative(str(problem), corpus)}")
-    if len(warnings) > REPORT_ROWS:
-        lines.append(f"- … and {len(warnings) - REPORT_ROWS} more")
-    lines.append("")
-    lines += ["## Key comparisons", "", PAIRING_NOTE, ""]
-    for name, heading in (*KEY_COMPARISONS, *REPORT_SECTIONS):
-        if name not in results:
-            continue
-        lines += [f"### {heading}", "", f"Query `{name}`: {query_title(name)}.", ""]
-        table = key_table(name, results[name], labels=True)
-        lines.append(_md_table(table) if table.rows else "No rows.\n")
-        note = key_note(name, results[name])
-        if note:
-            lines += [note, ""]
-    gaps = results.get("coverage-gaps")
-    if gaps is not None:
-        lines += [
-            "### Coverage gaps",
-            "",
-            f"{len(gaps.rows)} pairs of a top-level value and a deployment domain are not "
-            "addressed by any paper (`queries/coverage-gaps.csv`).",
-            "",
-        ]
-    lines += network_section(network)
-    lines += ["## Query results", ""]
-    for name in results:
-        lines.append(
-            f"- `queries/{name}.csv`: {query_title(name)} ({len(results[name].rows)} rows)"
-        )
-    for query in skipped:
-        params = ", ".join(f"?{p.name}" for p in query.params if p.required)
-        lines.append(
-            f"- `{query.name}` needs {params}: run `normspace query {query.name} "
-            f"--param {query.params[0].name}=...`"
-        )
-    lines.append("")
-    return "\n".join(lines)
-
-
 def _relative(text: str, corpus: Path | None) -> str:
     """``text`` with the corpus folder left out of the file paths it names."""
     if corpus is None:
@@ -369,53 +590,69 @@ def _relative(text: str, corpus: Path | None) -> str:
     return text.replace(f"{corpus.resolve()}{os.sep}", "").replace(f"{corpus}{os.sep}", "")
 
 
-def network_section(network) -> list[str]:
-    lines = [
-        "## Co-occurrence network",
-        "",
-        f"{network.terms} terms used in {network.papers} papers; {network.edges} pairs of "
-        f"terms share a paper (density {network.density:.3f}).",
-        "",
+def network_section(network: Highlights, papers: NetworkPapers) -> list[Block]:
+    """The co-occurrence network: hubs, bridges, communities, cross-dimension pairs."""
+    summary = (
+        f"{network.terms} terms used in ",
+        papers.all(),
+        f" papers; {network.edges} pairs of terms share a paper (density {network.density:.3f}).",
+    )
+    blocks: list[Block] = [
+        Heading(2, "Co-occurrence network", "cooccurrence-network"),
+        Para(summary),
+        FigureBlock("cooccurrence-network"),
+        FigureBlock("term-usage"),
     ]
     if network.hubs:
-        lines += ["Most connected terms (weighted degree):", ""]
-        lines += [f"- {_label(t)} (`{curie(t)}`): {d}" for t, d in network.hubs]
-        lines.append("")
+        blocks.append(Para(("Most connected terms (weighted degree):",)))
+        blocks.append(Items(tuple((f"{_label(t)} (`{curie(t)}`): {d}",) for t, d in network.hubs)))
     if network.bridges:
-        lines += ["Bridging terms (betweenness centrality):", ""]
-        lines += [f"- {_label(t)} (`{curie(t)}`): {b}" for t, b in network.bridges]
-        lines.append("")
+        blocks.append(Para(("Bridging terms (betweenness centrality):",)))
+        blocks.append(
+            Items(tuple((f"{_label(t)} (`{curie(t)}`): {b}",) for t, b in network.bridges))
+        )
     if network.communities:
-        lines += ["Communities (Louvain, seed 0), most used terms first:", ""]
-        for i, members in enumerate(network.communities, start=1):
+        blocks.append(Para(("Communities (Louvain, seed 0), most used terms first:",)))
+        communities = []
+        for members in network.communities:
             shown = ", ".join(_label(t) for t in members[:8])
             more = f" and {len(members) - 8} more" if len(members) > 8 else ""
-            lines.append(f"{i}. {shown}{more}")
-        lines.append("")
+            communities.append((f"{shown}{more}",))
+        blocks.append(Items(tuple(communities), ordered=True))
     if network.pairs:
-        lines += ["Terms of different dimensions that meet more often than by chance (lift):", ""]
-        lines += [
-            f"- {_label(p.a)} + {_label(p.b)}: {p.papers} papers, lift {p.lift}"
+        intro = "Terms of different dimensions that meet more often than by chance (lift):"
+        pairs = tuple(
+            (
+                f"{_label(p.a)} + {_label(p.b)}: ",
+                papers.pair(p.a, p.b, p.papers),
+                f" papers, lift {p.lift}",
+            )
             for p in network.pairs
-        ]
-        lines.append("")
-    lines += tension_section(network)
-    return lines
+        )
+        blocks += [Para((intro,)), Items(pairs)]
+    return blocks
 
 
-def tension_section(network) -> list[str]:
+def tension_section(network: Highlights, papers: NetworkPapers) -> list[Block]:
     """The tension network: which values, stakeholders and design goals papers set
     against each other, and which are contested most."""
-    lines = ["## Tension network", ""]
+    blocks: list[Block] = [Heading(2, "Tension network", "tension-network")]
     if not network.tensions:
-        return [*lines, "No trade-offs recorded.", ""]
-    lines += ["Poles in tension, by papers (kind in brackets):", ""]
-    lines += [
-        f"- {_label(t.a)} ({t.kind_a}) vs {_label(t.b)} ({t.kind_b}): "
-        f"{t.papers} paper{'s' if t.papers != 1 else ''}"
+        return [*blocks, Para(("No trade-offs recorded.",))]
+    tensions = tuple(
+        (
+            f"{_label(t.a)} ({t.kind_a}) vs {_label(t.b)} ({t.kind_b}): ",
+            papers.tension(t.a, t.b, t.papers),
+            f" paper{'s' if t.papers != 1 else ''}",
+        )
         for t in network.tensions
+    )
+    contested = tuple((f"{_label(pole)} ({kind}): {n}",) for pole, kind, n in network.contested)
+    return [
+        *blocks,
+        FigureBlock("tension-network"),
+        Para(("Poles in tension, by papers (kind in brackets):",)),
+        Items(tensions),
+        Para(("Poles in tension with the most others:",)),
+        Items(contested),
     ]
-    lines += ["", "Poles in tension with the most others:", ""]
-    lines += [f"- {_label(pole)} ({kind}): {n}" for pole, kind, n in network.contested]
-    lines.append("")
-    return lines

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from normspace.compare import ROWS, compare, resolve_approaches, resolve_role
+from normspace.compare import ROWS, compare_approaches, resolve_approaches, resolve_role
 from normspace.errors import InputError
 from normspace.namespaces import NORM
 from normspace.ontology import term_index
@@ -28,7 +28,7 @@ from .conftest import QUERY_DATA
     ],
 )
 def test_comparison_is_exactly_the_expected_csv(query_store, name, approaches, role):
-    table = compare(query_store, [str(a) for a in approaches], False, role and str(role))
+    table = compare_approaches(query_store, [str(a) for a in approaches], False, role and str(role))
     out = io.StringIO()
     render(table, "csv", out)
     expected = QUERY_DATA / "expected-compare" / f"{name}.csv"
@@ -38,7 +38,7 @@ def test_comparison_is_exactly_the_expected_csv(query_store, name, approaches, r
 def test_a_baseline_lends_no_terms_to_the_approach_it_is_compared_with(query_store):
     """By default RLHF is compared on InstructGPT alone: the DPO paper, which uses RLHF as
     its criticised baseline, adds neither a paper nor DPO's aggregation rule."""
-    table = compare(query_store, [str(NORM.RLHF)], False)
+    table = compare_approaches(query_store, [str(NORM.RLHF)], False)
     cells = dict((row[0], row[1]) for row in table.rows)
     assert table.columns[1] == "norm:RLHF (1 paper)"
     assert cells["pluralism and aggregation"] == "norm:BordaCount (1)"
@@ -46,7 +46,7 @@ def test_a_baseline_lends_no_terms_to_the_approach_it_is_compared_with(query_sto
 
 
 def test_every_dimension_is_a_row(query_store):
-    table = compare(query_store, [str(NORM.RLHF)], True)
+    table = compare_approaches(query_store, [str(NORM.RLHF)], True)
     assert [row[0] for row in table.rows] == [r.label for r in ROWS]
     label = term_index().get(str(NORM.RLHF)).label
     assert table.columns[1] == f"{label} (1 paper)"
@@ -55,13 +55,13 @@ def test_every_dimension_is_a_row(query_store):
 def test_an_approach_is_not_used_together_with_itself_or_a_narrower_one(query_store):
     """Constitutional AI counts the Collective Constitutional AI paper; neither is listed
     as used together with it, RLAIF (tagged alongside) is."""
-    table = compare(query_store, [str(NORM.ConstitutionalAI)], False)
+    table = compare_approaches(query_store, [str(NORM.ConstitutionalAI)], False)
     together = dict((row[0], row[1]) for row in table.rows)["other approaches used together"]
     assert together == "norm:RLAIF (1)"
 
 
 def test_an_unused_approach_gives_an_empty_column(query_store):
-    table = compare(query_store, [str(NORM.KTO)], False)
+    table = compare_approaches(query_store, [str(NORM.KTO)], False)
     assert table.columns[1] == "norm:KTO (0 papers)"
     assert all(row[1] == "" for row in table.rows)
 

@@ -65,6 +65,10 @@ def test_run_writes_graph_query_results_and_report(fixture_run):
     expected = (QUERY_DATA / "expected" / "approach-value-matrix.csv").read_text(encoding="utf-8")
     assert (out / "queries" / "approach-value-matrix.csv").read_text(encoding="utf-8") == expected
     report = (out / "report.md").read_text(encoding="utf-8")
+    # the same report as one self-contained HTML file (tests/browser/ open it in Chromium)
+    assert '<h1 id="top">NormSpace corpus report</h1>' in (out / "report.html").read_text(
+        encoding="utf-8"
+    )
     for section in (
         "## Validation",
         "## Key comparisons",
@@ -169,7 +173,8 @@ def test_run_says_the_matrix_is_complete_and_how_to_query_the_kept_store(fixture
 
 def matrix_rows() -> list[tuple[str, str, int]]:
     text = (QUERY_DATA / "expected" / "approach-value-matrix.csv").read_text(encoding="utf-8")
-    return [(a, v, int(n)) for a, v, n in csv.reader(io.StringIO(text)) if n != "papers"]
+    rows = csv.DictReader(io.StringIO(text))  # with label columns: approach_label, ...
+    return [(row["approach"], row["value"], int(row["papers"])) for row in rows]
 
 
 @pytest.mark.parametrize("limit", [0, 1, 3, 100])

@@ -28,6 +28,7 @@ from typing import Any
 from ..diagnostics import suggest
 from ..namespaces import curie, expand
 from . import identifiers
+from .merge import is_marker, marker_problem_message, take_markers
 from .model import (
     CONTRIBUTION_ID,
     CURRENT_FORMAT,
@@ -48,7 +49,6 @@ from .model import (
     TermUse,
     TradeOff,
 )
-from .merge import is_marker, marker_problem_message, take_markers
 from .problems import ERROR, WARNING, Problem
 from .slots import (
     ALIASES,

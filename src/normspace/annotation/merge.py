@@ -53,7 +53,7 @@ from typing import Any
 
 from ..errors import InputError
 from . import identifiers
-from .model import Annotation, Annotator, Contribution, Evidence, Paper, TermUse
+from .model import CURRENT_FORMAT, Annotation, Annotator, Contribution, Evidence, Paper, TermUse
 from .render import (
     MODELINE,
     DocumentBuilder,
@@ -62,9 +62,7 @@ from .render import (
     Printer,
     Raw,
     assumption_block,
-    evidence_value,
     finding_block,
-    inline,
     one_or_list,
     ref_value,
     resource_value,
@@ -74,7 +72,6 @@ from .render import (
     term_list,
     trade_off_block,
 )
-from .model import CURRENT_FORMAT
 from .slots import CONTRIBUTION_SLOTS, FORMAT_KEY, PAPER_SLOTS, RESOURCE_SLOTS
 
 #: The key of a conflict marker.
@@ -88,6 +85,8 @@ HOW_ITEMS = "keep the items you accept and delete the `conflict:` marker"
 HOW_VALUE = "write the value you accept in place of the `conflict:` marker"
 #: Annotator names written as plain YAML keys; any other name is quoted.
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._()-]*\Z")
+#: Plain scalars that YAML reads as something other than a string (booleans, null, numbers).
+_NOT_TEXT = re.compile(r"(?i)(true|false|yes|no|on|off|null|[-+]?[0-9._]+(e[-+]?[0-9]+)?)\Z")
 _BRIEF_LIMIT = 60
 _BRIEF_ITEMS = 3
 #: Keys that best identify a mapping in a short description, in order of preference.
@@ -180,6 +179,8 @@ def _brief(value: Any, limit: int = _BRIEF_LIMIT) -> str:
         inner = value[key]
         if isinstance(inner, dict):
             inner = inner.get("label", "…")
+        if isinstance(inner, list):
+            return f"{{{key}: [{_brief(inner, limit - 20)}], …}}"
         return f"{{{key}: {_brief(inner, limit - 20)}{', …' if len(value) > 1 else ''}}}"
     text = str(value).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -228,10 +229,7 @@ def same_paper(a: Paper, b: Paper) -> bool:
 
 def default_adjudicator(names: Sequence[str]) -> str:
     """``consensus of A and B`` (``A, B and C``), each distinct name once."""
-    unique = list(dict.fromkeys(names))
-    if len(unique) == 1:
-        return f"consensus of {unique[0]}"
-    return f"consensus of {', '.join(unique[:-1])} and {unique[-1]}"
+    return "consensus of " + _and(list(dict.fromkeys(names)))
 
 
 def source_names(annotations: Sequence[Annotation], files: Sequence[str]) -> list[str]:
@@ -264,7 +262,9 @@ def merge_annotations(
                 f"annotates {_paper_name(other.annotation.paper)}: merge annotations of one "
                 "paper only"
             )
-    name = adjudicator or default_adjudicator([s.name for s in sources])
+    name = adjudicator or default_adjudicator(
+        [s.annotation.annotator.name or s.name for s in sources]
+    )
     paper = first.annotation.paper
     iri = identifiers.annotation_iri(paper.doi, paper.arxiv, Annotator(name).key)
     for source in sources:
@@ -297,8 +297,13 @@ def _paper_name(paper: Paper) -> str:
     return " / ".join(i for i in ids if i) + title
 
 
+def _and(items: Sequence[str]) -> str:
+    """``A and B``, ``A, B and C``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _note(sources: Sequence[Source]) -> str:
-    sides = ", ".join(f"{s.name} ({s.file})" for s in sources)
+    sides = _and([f"{s.name} ({s.file})" for s in sources])
     return (
         f"Consensus made by `normspace merge` from the annotations of {sides}. Agreed content "
         "is kept as annotated; every disagreement is in a `conflict:` marker naming who said "
@@ -324,7 +329,13 @@ def _text(value: object) -> str:
 
 
 def _key(name: str) -> str:
-    return name if _PLAIN_KEY.match(name) else json.dumps(name, ensure_ascii=False)
+    """An annotator's name as a YAML key: plain when it reads back as that text.
+
+    >>> _key("curator-a"), _key("Jane: Doe"), _key("null"), _key("2026")
+    ('curator-a', '"Jane: Doe"', '"null"', '"2026"')
+    """
+    plain = _PLAIN_KEY.match(name) and not _NOT_TEXT.match(name)
+    return name if plain else json.dumps(name, ensure_ascii=False)
 
 
 def _side(items: list[object]) -> object:
@@ -437,9 +448,9 @@ class ConsensusBuilder:
 
     def plain(self, field: str, sides: list[list[Any]], render: Callable[[Any], object]) -> object:
         """A list of items without term identity: equal (as written) items agree."""
-        return self.items(field, sides, lambda x: _text(render(x)), render, lambda xs: [
-            render(x) for x in xs
-        ])
+        return self.items(
+            field, sides, lambda x: _text(render(x)), render, lambda xs: [render(x) for x in xs]
+        )
 
     # -- the document ------------------------------------------------------------------------
 
@@ -477,8 +488,11 @@ class ConsensusBuilder:
             if value is not None:
                 block.append(Entry(key, value))
         sources = self.plain("paper.metadata_source", [p.metadata_source for p in papers], str)
-        if sources is not None:
-            block.append(Entry("metadata_source", Flow(sources) if _flat(sources) else sources))
+        if _flat(sources):
+            entry = self.compact.metadata_source(sources) if sources else None
+            block += [entry] if entry is not None else []
+        elif sources is not None:
+            block.append(Entry("metadata_source", sources))
         return block
 
     def slots(self, field: str, slots: Sequence[Any], tags: list[dict[str, list[TermUse]]]) -> list:

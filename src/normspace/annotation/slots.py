@@ -228,6 +228,7 @@ ROLE_ALIASES: dict[str, URIRef] = {
     "compares": NORM.Compares,
     "critiques": NORM.Critiques,
     "surveys": NORM.Surveys,
+    "studies-stakeholder-perspectives": NORM.StudiesStakeholderPerspectives,
     "uses-as-baseline": NORM.UsesAsBaseline,
 }
 #: YAML spellings of the finding directions.

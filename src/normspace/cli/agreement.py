@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from ..agreement import DISTANCES, SLOTS, AgreementReport, agreement, resolve_slots
+from ..errors import InputError, ValidationFailure
 from ..labelcolumns import with_labels
 from ..results import FORMATS, Table, render
 from ..store import OxigraphStore, SparqlEndpointStore, open_store
@@ -18,6 +19,9 @@ from .options import format_option, output_option, store_option
 #: (csv, tsv, json, ...) hold one table, chosen with --show.
 MULTI_TABLE_FORMATS = ("table", "markdown")
 SHOW = ("both", "slots", "disagreements")
+#: Formats read by people: numbers with 3 decimals (CSV, TSV and JSON: 12 decimals at most).
+ROUNDED_FORMATS = ("table", "markdown", "html")
+DISTANCE_NAMES = {"masi": "MASI", "jaccard": "Jaccard"}
 
 
 @click.command("agreement")
@@ -96,18 +100,25 @@ def _files_store(paths: list[Path]) -> OxigraphStore:
     if run.exit_code:
         for problem in run.problems:
             click.echo(str(problem), err=True)
-    documents = check_loadable(run)
+        why = "some files cannot be read" if run.exit_code == 2 else "some files have errors"
+        error = InputError if run.exit_code == 2 else ValidationFailure
+        raise error(f"no agreement computed: {why} (see above)")
+    documents = check_loadable(run)  # also refuses two files of one paper and annotator
     store = OxigraphStore(None)
     store.bulk_replace_all({d.annotation_iri: d.graph for d in documents})
     return store
 
 
 def _write(report: AgreementReport, show: str, fmt: str, out: TextIO) -> None:
-    per_slot, disagreements = report.tables()
+    if fmt in ROUNDED_FORMATS:
+        per_slot, disagreements = report.tables(digits=3)
+    else:
+        per_slot, disagreements = report.tables(digits=12, fixed=False)
     parts: list[tuple[str, Table]] = []
     if show in ("both", "slots"):
+        name = DISTANCE_NAMES.get(report.distance, report.distance)
         title = (
-            f"Krippendorff's alpha per slot ({report.distance.upper()} distance; "
+            f"Krippendorff's alpha per slot ({name} distance; "
             "alpha_hierarchical: term sets closed under skos:broader)"
         )
         parts.append((title, per_slot))

@@ -40,6 +40,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("export", "export", "export"),
     ("query", "query", "query"),
     ("compare", "compare", "compare"),
+    ("plot", "plot", "plot"),
     ("agreement", "agreement", "agreement_command"),
     ("merge", "merge", "merge"),
     ("terms", "terms", "terms"),

@@ -8,11 +8,14 @@ from pathlib import Path
 import click
 
 from ..annotation.merge import MergeResult, Source, merge_annotations, source_names
-from ..annotation.problems import summary_line
+from ..annotation.problems import ERROR, summary_line
+from ..annotation.terms import TermResolver
 from ..annotation.textinput import printable
-from ..annotation.validate import ValidationRun, validate_paths
+from ..annotation.validate import ValidationRun, validate_file
 from ..atomicio import atomic_write_text
 from ..errors import InputError, ValidationFailure
+from ..shacl import annotation_engine
+from .options import is_quiet
 from .validate import problem_line
 
 STDOUT = "-"
@@ -21,7 +24,10 @@ STDOUT = "-"
 def read_sources(files: tuple[Path, ...]) -> list[Source]:
     """The inputs, validated as ``normspace validate`` does: a merge of invalid input would
     carry its errors into the consensus, where they would look like the adjudicator's."""
-    run = validate_paths(list(files))
+    engine, resolver = annotation_engine(), TermResolver()
+    # file by file, not validate_paths: two copies of one annotation (a file merged with
+    # itself) are no error here, they simply agree
+    run = ValidationRun([validate_file(path, engine, resolver) for path in files])
     _refuse_invalid(run)
     annotations = []
     for result in run.files:
@@ -35,7 +41,7 @@ def read_sources(files: tuple[Path, ...]) -> list[Source]:
 
 
 def _refuse_invalid(run: ValidationRun) -> None:
-    errors = [p for p in run.problems if p.severity == "error"]
+    errors = [p for p in run.problems if p.severity == ERROR]
     if not errors:
         return
     for problem in errors:
@@ -58,7 +64,10 @@ def write(result: MergeResult, output: str, force: bool) -> None:
 
 
 def report(result: MergeResult, output: str) -> None:
-    """One line on standard error: where the consensus went and how many conflicts it holds."""
+    """One line on standard error: where the consensus went and how many conflicts it holds
+    (left out with -q)."""
+    if is_quiet():
+        return
     where = "standard output" if output == STDOUT else output
     count = len(result.conflicts)
     if count == 0:
@@ -79,6 +88,7 @@ def report(result: MergeResult, output: str) -> None:
     "-o",
     "--output",
     required=True,
+    metavar="FILE",
     help="The consensus annotation file (`-` for standard output).",
 )
 @click.option(

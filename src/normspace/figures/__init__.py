@@ -18,8 +18,12 @@ never an exception.
 
 >>> from normspace.store import OxigraphStore
 >>> fig = figure("term-usage", OxigraphStore(None), dimension="values")
->>> fig.texts[0].get_text()[:8], "No data" in fig.axes[0].texts[0].get_text()
-('Term usa', True)
+>>> fig.get_suptitle()
+'Term usage: values (papers using the term)'
+>>> fig.axes[0].texts[0].get_text()
+'No data: no paper uses a term of the dimension values.'
+>>> svg_text(fig)[:60]
+'<svg role="img" aria-label="Term usage: values (papers using'
 """
 
 from __future__ import annotations

@@ -70,23 +70,32 @@ def category_style(index: int) -> tuple[str, str]:
 
 
 def shorten(text: str, width: int = 32) -> str:
-    """``text`` on one line, cut at ``width`` characters with an ellipsis.
+    """``text`` on one line, cut at ``width`` characters with an ellipsis, at the end of a
+    word when one ends in the last third.
 
     >>> shorten("reinforcement learning from human feedback", 20)
-    'reinforcement learn…'
+    'reinforcement…'
+    >>> shorten("transparency of development processes", 30)
+    'transparency of development…'
     >>> shorten("fairness")
     'fairness'
     """
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    if space >= (width * 2) // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-(") + "…"
 
 
 def wrap(text: str, width: int = 22, lines: int = 2) -> str:
     """``text`` wrapped at ``width`` characters over at most ``lines`` lines, the last one
     cut with an ellipsis when the text is longer.
 
-    >>> wrap("supervised fine-tuning on demonstrations", 16)
-    'supervised fine-\\ntuning on demons…'
+    >>> wrap("reinforcement learning from collective human feedback", 22)
+    'reinforcement learning\\nfrom collective…'
     >>> wrap("values", 16)
     'values'
     """
@@ -102,26 +111,44 @@ def new_figure(width: float, height: float) -> Figure:
     by matplotlib's constrained layout so that labels do not overlap the axes."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(round(width, 2), round(height, 2)), layout="constrained")
-    return fig
+    # Whole pixels at DPI, so that a PNG is exactly the figure's size times DPI.
+    size = (round(width * DPI) / DPI, round(height * DPI) / DPI)
+    return Figure(figsize=size, layout="constrained")
 
 
 def set_titles(fig: Figure, title: str, subtitle: str | None = None) -> None:
-    """The figure's title (what is shown, and what is counted) and an optional second line
-    (how it is counted: filters, roles, limits)."""
+    """The figure's title (what is shown, and what is counted) and an optional note at the
+    bottom (how it is counted: filters, roles, limits), wrapped to the figure's width with
+    room kept for it by the layout."""
     fig.suptitle(title, fontsize=FONT_SIZE + 3, fontweight="bold")
-    if subtitle:
-        fig.text(
-            0.5,
-            0.0,
-            subtitle,
-            ha="center",
-            va="bottom",
-            fontsize=FONT_SIZE - 1,
-            color="#444444",
-            wrap=True,
-        )
-        fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the note below
+    if not subtitle:
+        return
+    size = FONT_SIZE - 1
+    width, height = fig.get_size_inches()
+    chars = max(40, int(width * 72 / (size * 0.56)) - 4)
+    lines = textwrap.wrap(subtitle, chars)
+    fig.text(0.5, 0.006, "\n".join(lines), ha="center", va="bottom", fontsize=size, color="#444444")
+    room = (len(lines) * size * 1.3 + 6) / (height * 72)
+    fig.get_layout_engine().set(rect=(0, room, 1, 1 - room))
+
+
+def legend_above(ax: Axes, handles: list, columns: int | None = None) -> None:
+    """A legend in one row above ``ax``, under the title. (A figure legend "outside upper
+    center" would overlap the title: matplotlib's constrained layout does not stack
+    them.)"""
+    if columns is None:
+        longest = max(len(h.get_label()) for h in handles)
+        entry = (longest * 0.6 + 4) * FONT_SIZE  # points: marker, gap and text
+        columns = max(1, min(len(handles), 6, int(ax.figure.get_size_inches()[0] * 60 / entry)))
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncols=columns,
+        fontsize=FONT_SIZE,
+        frameon=False,
+        borderaxespad=0.3,
+    )
 
 
 def message_figure(title: str, message: str, detail: str | None = None) -> Figure:
@@ -183,7 +210,8 @@ class FigureParam:
         try:
             return self.convert(text)
         except InputError as exc:
-            raise InputError(f"figure `{figure}`: {self.name}={text!r}: {exc}") from exc
+            reason = str(exc).removeprefix(f"{self.name}: ")
+            raise InputError(f"figure `{figure}`: {self.name}={text!r}: {reason}") from exc
 
 
 def positive_int(text: str) -> int:
@@ -203,9 +231,10 @@ def positive_int(text: str) -> int:
 
 def role_iri(text: str) -> str:
     """A contribution role (CURIE, label or YAML spelling such as ``uses-as-baseline``)."""
-    from ..compare import resolve_role
+    from ..namespaces import NORM
+    from ..querylib import resolve_term
 
-    return str(resolve_role(text))
+    return resolve_term(text, str(NORM.ContributionRoleScheme), "role")
 
 
 def scheme_iri(text: str) -> str:
@@ -289,7 +318,9 @@ def spec(name: str) -> FigureSpec:
     key = ALIASES.get(name, name)
     if key in FIGURES:
         return FIGURES[key]
-    close = suggest(name, [*FIGURES, *ALIASES], n=2, cutoff=0.5)
+    names = [*FIGURES, *ALIASES]
+    close = suggest(name, names, n=2, cutoff=0.5)
+    close += [n for n in names if name.casefold() in n and n not in close][:2]
     close = list(dict.fromkeys(ALIASES.get(c, c) for c in close))
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise InputError(
@@ -305,7 +336,21 @@ def figure(name: str, store: Store, **params: Any) -> Figure:
     found = spec(name)
     values = found.values(params)
     assert found.build is not None
-    return found.build(store, **values)
+    return settle(found.build(store, **values))
+
+
+def settle(fig: Figure) -> Figure:
+    """Lay the figure out once and keep that layout.
+
+    matplotlib's constrained layout refines positions on every draw (colour bars and
+    legends move by fractions of a point between the first and the second draw), so a
+    figure saved twice would give two different files. Drawing it once here and then
+    switching the layout engine off fixes the positions: every later render is the same.
+    """
+    with _RENDER_LOCK:
+        fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig
 
 
 # ---------------------------------------------------------------------------
@@ -336,7 +381,32 @@ def render(fig: Figure, fmt: str) -> bytes:
         matplotlib.rc_context({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path"}),
     ):
         fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
+    if fmt == "svg":
+        return stable_ids(buffer.getvalue().decode("utf-8")).encode("utf-8")
     return buffer.getvalue()
+
+
+#: matplotlib's hashed SVG ids: a kind (clip path, marker, hatch, image) and ten hex digits.
+_HASHED_ID = re.compile(r'\bid="((?:p|m|h|image)[0-9a-f]{10})"')
+
+
+def stable_ids(svg: str) -> str:
+    """Number matplotlib's hashed ids in order of appearance (``p1``, ``m2``...).
+
+    The salt alone is not enough: a clip path's id hashes its rectangle's coordinates at
+    full float precision, and their last digits can differ between two processes (the
+    layout sums in an order that depends on hash seeds), although the drawn file is the
+    same.
+
+    >>> stable_ids('<clipPath id="p0123456789"/><use clip-path="url(#p0123456789)"/>')
+    '<clipPath id="p1"/><use clip-path="url(#p1)"/>'
+    """
+    found = list(dict.fromkeys(_HASHED_ID.findall(svg)))
+    if not found:
+        return svg
+    names = {old: f"{old[:-10]}{i}" for i, old in enumerate(found, start=1)}
+    pattern = re.compile(r"\b(" + "|".join(found) + r")\b")
+    return pattern.sub(lambda m: names[m.group(1)], svg)
 
 
 _SVG_START = re.compile(r"<svg\b")
@@ -356,7 +426,9 @@ def svg_text(fig: Figure) -> str:
     prefix = "f" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
     ids = set(_ID.findall(text))
     if ids:
-        pattern = re.compile(r'(\bid="|#)(' + "|".join(map(re.escape, sorted(ids))) + r')\b(?=["\)])')
+        pattern = re.compile(
+            r'(\bid="|#)(' + "|".join(map(re.escape, sorted(ids))) + r')\b(?=["\)])'
+        )
         text = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), text)
     title = escape(figure_title(fig), quote=True)
     head_end = text.index(">") + 1

@@ -24,6 +24,7 @@ from ._base import (
     ROLE_PARAM,
     FigureParam,
     hide_spines,
+    legend_above,
     message_figure,
     new_figure,
     register,
@@ -31,6 +32,7 @@ from ._base import (
     set_titles,
     shorten,
     top_param,
+    wrap,
 )
 from .data import key, label, number, role_note, run, scheme_label
 from .matrices import ranked
@@ -94,7 +96,7 @@ def term_usage(store: Store, top: int, dimension: str | None, count: str) -> Fig
     columns = 1 if dimension else PANEL_COLUMNS
     panels = len(schemes)
     grid_rows = math.ceil(panels / columns)
-    fig = new_figure(4.3 * columns, grid_rows * (0.24 * top + 1.0) + 1.0)
+    fig = new_figure(4.6 * columns, grid_rows * (0.24 * top + 1.25) + 1.0)
     axes = fig.subplots(grid_rows, columns, squeeze=False)
     for index, ax in enumerate(axes.flat):
         if index >= panels:
@@ -114,7 +116,7 @@ def term_usage(store: Store, top: int, dimension: str | None, count: str) -> Fig
 def usage_panel(ax: Axes, scheme: str, used: dict[str, int], top: int, terms: int) -> None:
     """One dimension: its top terms as horizontal bars, most used on top."""
     ax.set_title(
-        f"{scheme_label(scheme)} ({len(used)} of {terms} terms used)",
+        f"{scheme_label(scheme)}\n{len(used)} of {terms} terms used",
         fontsize=FONT_SIZE + 1,
         loc="left",
     )
@@ -130,7 +132,7 @@ def usage_panel(ax: Axes, scheme: str, used: dict[str, int], top: int, terms: in
     counts = [used[t] for t in shown]
     positions = range(len(shown))
     ax.barh(positions, counts, color=OKABE_ITO[0], height=0.7)
-    ax.set_yticks(positions, [shorten(labels[t], 30) for t in shown])
+    ax.set_yticks(positions, [shorten(labels[t], 34) for t in shown])
     ax.set_ylim(top - 0.5, -0.5)
     peak = max(counts)
     ax.set_xlim(0, peak * 1.18 + 0.5)
@@ -191,7 +193,7 @@ def findings_per_approach(store: Store, top: int, role: str | None) -> Figure:
     approaches = ranked({a: len(p) for a, p in papers.items()}, labels, top)
     directions = direction_order({f.direction for f in findings})
     unit, numeric = main_unit([f for f in findings if f.approach in approaches])
-    height = 1.9 + 0.34 * max(len(approaches), 4)
+    height = 1.9 + 0.4 * max(len(approaches), 4)
     fig = new_figure(11.5 if numeric else 8.0, height)
     if numeric:
         bars, dots = fig.subplots(1, 2, sharey=True, width_ratios=(3, 2))
@@ -203,7 +205,7 @@ def findings_per_approach(store: Store, top: int, role: str | None) -> Figure:
     handles = [
         _patch(colour, label(d) if d != NOT_GIVEN else NOT_GIVEN) for d, colour in directions
     ]
-    fig.legend(handles=handles, loc="outside upper center", ncols=len(handles), frameon=False)
+    legend_above(bars, handles)
     set_titles(
         fig,
         title,
@@ -281,10 +283,17 @@ def stacked_bars(
         left = [x + n for x, n in zip(left, counts, strict=True)]
     peak = max(left)
     for y, (a, end) in enumerate(zip(approaches, left, strict=True)):
-        ax.text(end + peak * 0.015, y, f"{len(papers[a])}", va="center", fontsize=FONT_SIZE - 1)
-    ax.set_yticks(positions, [shorten(labels[a], 40) for a in approaches])
+        ax.text(
+            end + peak * 0.015,
+            y,
+            f"({plural(len(papers[a]), 'paper')})",
+            va="center",
+            fontsize=FONT_SIZE - 1,
+            color="#444444",
+        )
+    ax.set_yticks(positions, [wrap(labels[a], 32) for a in approaches])
     ax.set_ylim(len(approaches) - 0.5, -0.5)
-    ax.set_xlim(0, peak * 1.1 + 1)
+    ax.set_xlim(0, peak * 1.22 + 1)
     ax.set_xlabel("papers reporting a finding")
     ax.set_ylabel("alignment approach")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -313,11 +322,29 @@ def numeric_dots(
             linewidths=0.5,
             zorder=3,
         )
-    ax.set_xlabel(f"reported value ({unit}); {len(numeric)} findings")
-    ax.set_title(f"numeric results in {unit}", fontsize=FONT_SIZE + 1, loc="left")
+    values = [f.value for f in numeric if f.value is not None]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    pad = (high - low) * 0.08 or 1.0
+    ax.set_xlim(low - pad, high + pad)
+    unit_text = shorten(unit or "", 28)
+    ax.set_xlabel(f"reported value ({unit_text})")
+    ax.set_title(
+        f"numeric results: {plural(len(numeric), 'finding')} in {unit_text}",
+        fontsize=FONT_SIZE + 1,
+        loc="left",
+    )
     ax.grid(axis="y", color="#EEEEEE")
     ax.tick_params(labelsize=FONT_SIZE, labelleft=False)
     hide_spines(ax)
+
+
+def plural(count: int, noun: str) -> str:
+    """``count`` with ``noun``, plural when it is not one.
+
+    >>> plural(1, "paper"), plural(3, "paper")
+    ('1 paper', '3 papers')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _patch(colour: str, text: str) -> Any:
@@ -398,9 +425,12 @@ def agreement_chart(slots: list[Any], distance: str) -> Figure:
                 ha="left" if value >= 0 else "right",
                 fontsize=FONT_SIZE - 2,
             )
-    for x, text in THRESHOLDS:
+    for (x, text), align in zip(THRESHOLDS, ("right", "left"), strict=True):
         ax.axvline(x, color=GREY, linestyle="--", linewidth=0.8)
-        ax.text(x, -0.75, text, ha="center", va="bottom", fontsize=FONT_SIZE - 2, color="#555555")
+        shift = -0.01 if align == "right" else 0.01
+        ax.text(
+            x + shift, -0.75, text, ha=align, va="bottom", fontsize=FONT_SIZE - 2, color="#555555"
+        )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(positions, [f"{s.slot.replace('_', ' ')} ({s.units})" for s in slots])
     ax.set_ylim(len(slots) - 0.5, -0.95)
@@ -408,7 +438,7 @@ def agreement_chart(slots: list[Any], distance: str) -> Figure:
     ax.set_xlabel(f"Krippendorff's α ({distance.upper()} distance; 1 = perfect agreement)")
     ax.set_ylabel("slot (papers compared)")
     ax.tick_params(labelsize=FONT_SIZE)
-    ax.legend(loc="lower right", fontsize=FONT_SIZE - 1, frameon=False)
+    legend_above(ax, ax.get_legend_handles_labels()[0])
     hide_spines(ax)
     set_titles(
         fig,

@@ -22,12 +22,14 @@ from ._base import (
     ROLE_PARAM,
     SEQUENTIAL,
     FigureParam,
+    legend_above,
     message_figure,
     new_figure,
     register,
     set_titles,
     shorten,
     top_param,
+    wrap,
 )
 from .data import key, label, number, role_note, run
 
@@ -57,26 +59,30 @@ def ranked(totals: dict[str, int], labels: dict[str, str], top: int) -> list[str
     >>> ranked({"a": 1, "b": 3, "c": 3}, {"a": "x", "b": "z", "c": "y"}, 2)
     ['c', 'b']
     """
-    return sorted(totals, key=lambda k: (-totals[k], labels[k], k))[:top]
+    return sorted(totals, key=lambda k: (-totals[k], labels[k].casefold(), k))[:top]
 
 
 def cell_size(rows: int, columns: int, row_label_chars: int) -> tuple[float, float]:
     """Figure size (inches) that gives every cell room for a three-digit number and every
     label room to be read: it grows with the number of rows and columns."""
     width = 1.2 + row_label_chars * 0.075 + max(columns, 3) * 0.46 + 1.2
-    height = 2.4 + max(rows, 3) * 0.34 + 0.9
+    height = 2.4 + max(rows, 3) * 0.4 + 0.9
     return width, height
+
+
+def label_chars(matrix: Matrix) -> int:
+    """The longest line of the row labels (characters)."""
+    return max(len(line) for text in matrix.row_labels for line in text.split("\n"))
 
 
 def draw_counts(ax: Axes, matrix: Matrix, colour_values: Sequence[Sequence[float]]) -> object:
     """Colour the cells (``colour_values``: NaN = blank) and write every non-zero count."""
     import numpy as np
+    from matplotlib import colormaps
 
     data = np.array(colour_values, dtype=float)
-    image = ax.imshow(
-        np.ma.masked_invalid(data), cmap=SEQUENTIAL, aspect="auto", interpolation="nearest"
-    )
-    image.cmap.set_bad("white")
+    cmap = colormaps[SEQUENTIAL].with_extremes(bad="white")
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, aspect="auto", interpolation="nearest")
     norm = image.norm
     for i, row in enumerate(matrix.rows):
         for j, column in enumerate(matrix.columns):
@@ -131,6 +137,8 @@ HEATMAP_TITLE = "Alignment approaches × values"
     ),
 )
 def approach_value_heatmap(store: Store, top: int, level: str, role: str | None) -> Figure:
+    from matplotlib.ticker import MaxNLocator
+
     if level == "family":
         matrix, row_note = family_matrix(store, top, role)
         what = ("approach family", "value group")
@@ -144,19 +152,17 @@ def approach_value_heatmap(store: Store, top: int, level: str, role: str | None)
             "No data: no contribution tags both an alignment approach and a value.",
             f"Contributions that count: {role_note(role)}.",
         )
-    width, height = cell_size(
-        len(matrix.rows), len(matrix.columns), max(len(t) for t in matrix.row_labels)
-    )
+    width, height = cell_size(len(matrix.rows), len(matrix.columns), label_chars(matrix))
     fig = new_figure(width, height)
     ax = fig.add_subplot()
-    values = [
-        [matrix.value(r, c) or float("nan") for c in matrix.columns] for r in matrix.rows
-    ]
+    values = [[matrix.value(r, c) or float("nan") for c in matrix.columns] for r in matrix.rows]
     image = draw_counts(ax, matrix, values)
+    image.set_clim(0, max(matrix.value(r, c) for r in matrix.rows for c in matrix.columns))
     ax.set_xlabel(what[1])
     ax.set_ylabel(what[0])
     bar = fig.colorbar(image, ax=ax, shrink=0.6, pad=0.02)
     bar.set_label("papers")
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     bar.ax.tick_params(labelsize=FONT_SIZE - 1)
     set_titles(
         fig,
@@ -179,14 +185,16 @@ def family_matrix(store: Store, top: int, role: str | None) -> tuple[Matrix, str
     """Approach families × value groups; a family's row is ranked (and labelled) by the
     papers with any approach of the family (the query's "all values" row)."""
     rows = run(store, "approach-family-value-group", {"role": role})
-    totals = {key(r["family"]): number(r["papers"]) for r in rows if key(r["group"]) == "all values"}
+    totals = {
+        key(r["family"]): number(r["papers"]) for r in rows if key(r["group"]) == "all values"
+    }
     triples = [
         (key(r["family"]), key(r["group"]), number(r["papers"]))
         for r in rows
         if key(r["group"]) != "all values"
     ]
     matrix = _matrix(triples, top, row_totals=totals)
-    matrix.row_labels = [f"{lab} ({totals.get(k, 0)})" for lab, k in zip(matrix.row_labels, matrix.rows, strict=True)]
+    matrix.row_labels = [wrap(f"{label(k)} ({totals.get(k, 0)})", 30) for k in matrix.rows]
     return matrix, "Row label: (papers with an approach of the family). "
 
 
@@ -208,7 +216,7 @@ def _matrix(
     return Matrix(
         rows,
         columns,
-        [shorten(labels[r], 40) for r in rows],
+        [wrap(labels[r], 30) for r in rows],
         [shorten(labels[c], 30) for c in columns],
         cells,
     )
@@ -254,11 +262,11 @@ def coverage_gaps(store: Store, top: int, role: str | None) -> Figure:
     matrix = Matrix(
         approaches,
         slots,
-        [f"{shorten(labels[a], 40)} ({totals[a]})" for a in approaches],
+        [wrap(f"{labels[a]} ({totals[a]})", 30) for a in approaches],
         [s.replace("_", " ") for s in slots],
         tagged,
     )
-    width, height = cell_size(len(approaches), len(slots), max(map(len, matrix.row_labels)))
+    width, height = cell_size(len(approaches), len(slots), label_chars(matrix))
     fig = new_figure(width + 0.6, height + 0.5)
     ax = fig.add_subplot()
     shares = [
@@ -273,7 +281,7 @@ def coverage_gaps(store: Store, top: int, role: str | None) -> Figure:
     bar = fig.colorbar(image, ax=ax, shrink=0.5, pad=0.02)
     bar.set_label("share of the approach's papers")
     bar.ax.tick_params(labelsize=FONT_SIZE - 1)
-    gap_legend(fig)
+    gap_legend(ax)
     set_titles(
         fig,
         f"{title}: papers",
@@ -328,7 +336,7 @@ def mark_gaps(
     return gaps
 
 
-def gap_legend(fig: Figure) -> None:
+def gap_legend(ax: Axes) -> None:
     from matplotlib.patches import Patch
 
     handles = [
@@ -340,9 +348,7 @@ def gap_legend(fig: Figure) -> None:
             label="gap: explicitly none (papers)",
         ),
     ]
-    fig.legend(
-        handles=handles, loc="outside upper center", ncols=2, fontsize=FONT_SIZE, frameon=False
-    )
+    legend_above(ax, handles)
 
 
 __all__ = ["approach_value_heatmap", "coverage_gaps"]
