@@ -634,6 +634,8 @@ def _contribution_columns(
         if ref in by_iri:
             picked.append(by_iri[ref])
             continue
+        if "/contribution/" in ref:
+            raise InputError(f"unknown contribution `{ref}` (no such contribution is loaded)")
         paper_ref, cid = _split_contribution_ref(ref)
         info = resolve_paper(paper_ref, papers)
         found = [

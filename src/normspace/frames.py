@@ -5,7 +5,7 @@ Cells become plain Python values a researcher can filter and plot: ontology term
 other IRIs with a known prefix become CURIEs (``norm:RLHF``, the same text as in the CSV
 files; :func:`normspace.namespaces.expand` gives the IRI back), other IRIs (papers) stay
 whole, numbers become numbers, years become integers, and a missing value is ``None``.
-Every term column comes with its label column (see :mod:`normspace.labelcolumns`).
+Every term column comes with its label column (see :func:`normspace.results.with_labels`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .labelcolumns import with_labels
-from .results import Cell, Table, cell_text
+from .results import Cell, Table, cell_text, with_labels
 from .store import QueryResult
 
 if TYPE_CHECKING:
@@ -30,8 +29,10 @@ def cell_value(cell: Cell) -> object:
 
     >>> cell_value(URIRef("https://w3id.org/normspace#RLHF"))
     'norm:RLHF'
-    >>> cell_value(Literal("3", datatype=XSD.integer)), cell_value(Literal("2022", datatype=XSD.gYear))
-    (3, 2022)
+    >>> cell_value(Literal("3", datatype=XSD.integer))
+    3
+    >>> cell_value(Literal("2022", datatype=XSD.gYear))
+    2022
     >>> cell_value(None) is None
     True
     """

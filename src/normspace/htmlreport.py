@@ -81,6 +81,7 @@ figcaption { color: var(--muted); font-size: 13px; max-width: 50rem; }
 .behind > section:target { display: block; background: var(--hi); }
 .papers li:target { background: var(--hi); }
 .note { color: var(--muted); }
+summary { cursor: pointer; color: var(--accent); }
 @media (max-width: 50rem) { body { display: block; } nav { position: static;
   max-height: none; border-right: 0; } }
 @media print { nav { display: none; } body { display: block; } }
@@ -216,7 +217,11 @@ class HtmlReport:
                 return ""
             tag = "ol" if block.ordered else "ul"
             items = "".join(f"<li>{self.inline(item)}</li>\n" for item in block.items)
-            return f"<{tag}>\n{items}</{tag}>\n"
+            listed = f"<{tag}>\n{items}</{tag}>\n"
+            if block.fold:
+                summary = f"<summary>{_inline_text(block.fold)}</summary>"
+                return f"<details>\n{summary}\n{listed}</details>\n"
+            return listed
         if isinstance(block, TableBlock):
             return self.table(block)
         if isinstance(block, FigureBlock):

@@ -128,10 +128,8 @@ def _cut(text: str, width: int) -> str:
 def _delimited(table: Table, out: IO[str], labels: bool, delimiter: str) -> None:
     """CSV or TSV for spreadsheets and pandas: terms as CURIEs, each column of terms
     followed by its label column, so that a file is readable without a join against the
-    ontology and still joinable by code (see :mod:`normspace.labelcolumns`); ``labels``
-    makes no difference here, the file always has both."""
-    from .labelcolumns import with_labels
-
+    ontology and still joinable by code (see :func:`with_labels`); ``labels`` makes no
+    difference here, the file always has both."""
     table = with_labels(table)
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(table.columns)
@@ -273,3 +271,67 @@ def pivot(
     header = [row, *(cell_text(k, labels) for k in col_keys)]
     rows = [[k, *(cells.get((k, ck), "") for ck in col_keys)] for k in row_keys]
     return Table(header, rows)
+
+
+# -- label columns -------------------------------------------------------------------------
+# Every CSV or TSV file the CLI writes and every DataFrame of the Python API has a
+# ``<column>_label`` column after each column of terms: ``approach`` (``norm:RLHF``) gets
+# ``approach_label``, so that a table of codes can be read (and plotted) without a join. A
+# column gets a label column when at least one of its cells is an ontology term; in that
+# column, a cell that is not a term (a term request such as ``requested: civic trust``, a
+# literal, a paper) gets its own text as its label, so that a plot of the label column shows
+# every row.
+
+#: Suffix of a label column.
+LABEL_SUFFIX = "_label"
+
+
+def label_column(name: str) -> str:
+    """The name of the label column of column ``name``.
+
+    >>> label_column("approach")
+    'approach_label'
+    """
+    return name + LABEL_SUFFIX
+
+
+def is_term(cell: Cell) -> bool:
+    """Whether ``cell`` is an IRI of a NormSpace ontology term."""
+    from .ontology import term_index
+
+    return isinstance(cell, URIRef) and term_index().get(str(cell)) is not None
+
+
+def with_labels(table: Table) -> Table:
+    """``table`` with a ``<column>_label`` column after every column that holds terms.
+
+    >>> from normspace.namespaces import NORM
+    >>> t = with_labels(Table(["approach", "papers"], [[NORM.RLHF, 3]]))
+    >>> t.columns
+    ['approach', 'approach_label', 'papers']
+    >>> [cell_text(c) for c in t.rows[0]]
+    ['norm:RLHF', 'reinforcement learning from human feedback', '3']
+    """
+    labelled = [
+        i
+        for i, name in enumerate(table.columns)
+        if not name.endswith(LABEL_SUFFIX)
+        and label_column(name) not in table.columns
+        and any(is_term(row[i]) for row in table.rows)
+    ]
+    if not labelled:
+        return table
+    columns: list[str] = []
+    for i, name in enumerate(table.columns):
+        columns.append(name)
+        if i in labelled:
+            columns.append(label_column(name))
+    rows = []
+    for row in table.rows:
+        cells: list[Cell] = []
+        for i, cell in enumerate(row):
+            cells.append(cell)
+            if i in labelled:
+                cells.append(None if cell is None else cell_text(cell, labels=True))
+        rows.append(cells)
+    return Table(columns, rows, table.wrap)

@@ -275,6 +275,8 @@ class Items:
 
     items: tuple[tuple[Inline, ...], ...]
     ordered: bool = False
+    #: HTML: folded away under this summary (a long list that would bury what follows).
+    fold: str | None = None
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,10 @@ def _validation_section(data: ReportInput) -> list[Block]:
     return [
         Heading(2, "Validation", "validation"),
         Para((summary_line(data.run.summary()) + ".",)),
-        Items(tuple(items)),
+        Items(
+            tuple(items),
+            fold=f"{len(warnings)} warnings and notes (click to show)" if warnings else None,
+        ),
     ]
 
 

@@ -75,6 +75,20 @@ def test_comparison_is_exactly_the_expected_output(run_cli, loaded_store_dir, na
         (("--by", "contribution", "huang2024#cca"), "no contribution `cca`; did you mean `ccai`"),
         (("--by", "paper", SELBST, "selbst2019"), "is given twice"),
         (("--by", "paper"), "too wide for the terminal table"),
+        (
+            (
+                "--by",
+                "contribution",
+                "huang2024",
+                "rafailov2023",
+                "ouyang2022",
+                "selbst2019",
+                "alfrink2023",
+                "bai2022",
+                "sap2022",
+            ),
+            "10 columns are too wide for the terminal table (at most 8)",
+        ),
         ((), "name at least one alignment approach"),
         (("--by", "papers", SELBST), "'papers' is not one of"),
     ],
@@ -86,6 +100,7 @@ def test_comparison_is_exactly_the_expected_output(run_cli, loaded_store_dir, na
         "contribution-id-typo",
         "paper-twice",
         "all-papers-in-the-terminal",
+        "too-many-columns-for-the-terminal",
         "no-approach",
         "by-typo",
     ],
@@ -189,3 +204,48 @@ def test_html_is_a_format_of_every_table_command(run_cli, loaded_store_dir):
     assert len(root.findall("body/table/tbody/tr")) == 7
     links = [a.get("href") for a in root.iter("a")]
     assert "https://doi.org/" + SELBST in links
+
+
+HUANG_CCAI = (
+    "https://w3id.org/normspace/annotation/doi/10.1145/3630106.3658979/fixture-annotator-a"
+    "/contribution/ccai"
+)
+
+
+@pytest.mark.parametrize(
+    ("ref", "code", "heading"),
+    [
+        (HUANG_CCAI, 0, "/ Collective Constitutional AI, proposes"),
+        ("10.1145/3630106.3658979#baseline", 0, "(2024) / baseline, uses as baseline"),
+        (HUANG_CCAI.replace("ccai", "nope"), 2, "unknown contribution"),
+        (HUANG_CCAI.replace("fixture-annotator-a", "nobody"), 2, "no loaded annotation"),
+    ],
+    ids=["contribution-iri", "doi-and-id", "unknown-id-in-iri", "unknown-annotation-in-iri"],
+)  # fmt: skip
+def test_a_contribution_by_iri_or_paper_and_id(run_cli, loaded_store_dir, ref, code, heading):
+    result = run_cli(
+        "compare", "--by", "contribution", ref, "-f", "csv", "--store", loaded_store_dir
+    )
+    assert result.exit_code == code
+    assert heading in (result.stdout if code == 0 else result.stderr)
+
+
+def test_the_profile_query_gives_the_same_rows_on_every_load():
+    """Regression: trade-offs, findings and assumptions are blank nodes whose labels change
+    from load to load; `paper-profile` names them by a digest, so two loads agree."""
+    from rdflib import Graph
+
+    from normspace.querylib import library
+    from normspace.store import ONTOLOGY_GRAPH, OxigraphStore
+    from normspace.validation import check_loadable, validate_files
+
+    def rows() -> list:
+        store = OxigraphStore(None)
+        documents = check_loadable(validate_files([DATA / "corpus" / "huang2024.yaml"]))
+        graphs = {ONTOLOGY_GRAPH: Graph().parse(DATA / "ontology.ttl")}
+        store.replace_graphs(graphs | {d.annotation_iri: d.graph for d in documents})
+        return library().get("paper-profile").run(store).rows
+
+    first, second = rows(), rows()
+    assert first == second
+    assert any(row[4] is not None for row in first)  # parts are named

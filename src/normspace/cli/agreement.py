@@ -10,8 +10,7 @@ import click
 
 from ..agreement import DISTANCES, SLOTS, AgreementReport, agreement, resolve_slots
 from ..errors import InputError, ValidationFailure
-from ..labelcolumns import with_labels
-from ..results import FORMATS, Table, render
+from ..results import FORMATS, Table, render, with_labels
 from ..store import OxigraphStore, SparqlEndpointStore, open_store
 from .options import format_option, output_option, store_option
 

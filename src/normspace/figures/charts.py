@@ -103,20 +103,22 @@ def term_usage(store: Store, top: int, dimension: str | None, count: str) -> Fig
             ax.set_axis_off()
             continue
         scheme = schemes[index]
-        usage_panel(ax, scheme, used[scheme], top, len(usage.get(scheme, {})))
+        heading = "" if dimension else f"{scheme_label(scheme)}\n"
+        usage_panel(ax, heading, used[scheme], top, len(usage.get(scheme, {})))
+    per = "" if dimension else " per dimension"
     set_titles(
         fig,
         title,
-        f"Top {top} terms per dimension by papers; a paper counts once per term, whatever "
-        "the number of its annotations. x axis: papers.",
+        f"Top {top} terms{per} by papers; a paper counts once per term, whatever the number "
+        "of its annotations. x axis: papers.",
     )
     return fig
 
 
-def usage_panel(ax: Axes, scheme: str, used: dict[str, int], top: int, terms: int) -> None:
+def usage_panel(ax: Axes, heading: str, used: dict[str, int], top: int, terms: int) -> None:
     """One dimension: its top terms as horizontal bars, most used on top."""
     ax.set_title(
-        f"{scheme_label(scheme)}\n{len(used)} of {terms} terms used",
+        f"{heading}{len(used)} of {terms} terms used",
         fontsize=FONT_SIZE + 1,
         loc="left",
     )
