@@ -85,7 +85,7 @@ SLOTS: dict[str, TermSlot] = {s.key: s for s in (ROLE, *TAG_SLOTS)}
 #: The named query that lists what each annotation of a multiply annotated paper tags.
 QUERY = "annotation-tags"
 
-#: The value of an explicit ``none:`` for a slot (the query's literal).
+#: The value of an explicit ``none:`` for a slot.
 EXPLICIT_NONE = Literal("explicitly none")
 
 #: One annotation's value for a slot: the set of its terms.
@@ -174,10 +174,10 @@ def krippendorff_alpha(units: Sequence[Sequence[TermSet]], distance: str = "masi
 
     Units with fewer than two values are not pairable and are left out.
 
-    >>> a, b, c = frozenset("a"), frozenset("b"), frozenset("ab")
+    >>> a, b = frozenset("a"), frozenset("b")
     >>> krippendorff_alpha([[a, a], [b, b]]).alpha
     1.0
-    >>> krippendorff_alpha([[a, b], [b, a]]).alpha  # D_o = 1, D_e = 4/3 * 1 = 4/3 (see tests)
+    >>> krippendorff_alpha([[a, b], [b, a]]).alpha  # D_o = 1, D_e = 2/3 (see the tests)
     -0.5
     >>> krippendorff_alpha([[a, a], [a, a]]).reason
     'D_e = 0: every value is the same set'
@@ -389,6 +389,13 @@ def resolve_slots(slots: Sequence[str] | None) -> list[str]:
     return keys
 
 
+#: Slot property -> slot key, and absence property (``none:``) -> slot key.
+_SLOT_OF: dict[URIRef, str] = {s.prop: key for key, s in SLOTS.items()}
+_ABSENT_SLOT_OF: dict[URIRef, str] = {
+    s.absence: key for key, s in SLOTS.items() if s.absence is not None
+}
+
+
 @dataclass
 class _Tags:
     """What the query says: each paper's annotations (with annotator) and their sets."""
@@ -400,15 +407,24 @@ class _Tags:
 
     @classmethod
     def from_store(cls, store: Store) -> _Tags:
+        """Read the query: terms go to their slot's set; a ``none:`` (absence property,
+        true) becomes {explicitly none} where the annotation tags nothing in that slot."""
         tags = cls()
+        absent: set[tuple[URIRef, str, URIRef]] = set()
         for row in library().get(QUERY).run(store).dicts():
             paper, annotation = row["paper"], row["annotation"]
             name = row.get("annotator")
             tags.annotators.setdefault(paper, {})[annotation] = (
                 str(name) if name is not None else cell_text(annotation)
             )
-            if row.get("slot") is not None and row.get("term") is not None:
-                tags.sets[(paper, str(row["slot"]), annotation)].add(row["term"])
+            prop, term = row.get("property"), row.get("term")
+            if prop in _SLOT_OF and term is not None:
+                tags.sets[(paper, _SLOT_OF[prop], annotation)].add(term)
+            elif prop in _ABSENT_SLOT_OF and isinstance(term, Literal) and term.toPython() is True:
+                absent.add((paper, _ABSENT_SLOT_OF[prop], annotation))
+        for key in absent:
+            if not tags.sets.get(key):
+                tags.sets[key].add(EXPLICIT_NONE)
         return tags
 
     def units(self, slot: str) -> list[tuple[URIRef, list[tuple[URIRef, TermSet]]]]:

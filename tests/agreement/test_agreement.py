@@ -226,15 +226,14 @@ def test_frames_have_label_columns_and_float_alphas(agreement_store):
 # ---------------------------------------------------------------------------
 
 
-def test_the_query_lists_exactly_the_slots_of_the_slot_table():
-    """annotation-tags.rq's VALUES blocks are the role and TAG_SLOTS, and the absence
+def test_the_query_lists_exactly_the_properties_of_the_slot_table():
+    """annotation-tags.rq's FILTER lists the role and TAG_SLOTS properties, then the absence
     properties of ABSENCE_SLOTS (src/normspace/annotation/slots.py is the source)."""
     text = library().get("annotation-tags").text
-    pairs = re.findall(r'\("(\w+)" (norm:\w+)\)', text)
-    assert [(k, expand(p)) for k, p in pairs] == [(s.key, str(s.prop)) for s in (ROLE, *TAG_SLOTS)]
-    triples = re.findall(r'\("(\w+)" (norm:\w+) (norm:\w+)\)', text)
-    declared = {(k, expand(p), expand(a)) for k, p, a in triples}
-    assert declared == {(s.key, str(s.prop), str(s.absence)) for s in ABSENCE_SLOTS}
+    listed = text[text.index("FILTER (?property IN (") : text.index("))")]
+    found = [expand(p) for p in re.findall(r"norm:\w+", listed)]
+    slots = [str(s.prop) for s in (ROLE, *TAG_SLOTS)]
+    assert found == slots + [str(s.absence) for s in ABSENCE_SLOTS]
     assert list(SLOTS) == [s.key for s in (ROLE, *TAG_SLOTS)]
 
 

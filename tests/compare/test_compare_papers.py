@@ -230,9 +230,10 @@ def test_a_contribution_by_iri_or_paper_and_id(run_cli, loaded_store_dir, ref, c
     assert heading in (result.stdout if code == 0 else result.stderr)
 
 
-def test_the_profile_query_gives_the_same_rows_on_every_load():
+def test_the_parts_query_gives_the_same_rows_on_every_load():
     """Regression: trade-offs, findings and assumptions are blank nodes whose labels change
-    from load to load; `paper-profile` names them by a digest, so two loads agree."""
+    from load to load; `paper-parts` names each by a digest of its lines instead, so two
+    loads give the same rows (and the comparison the same cells)."""
     from rdflib import Graph
 
     from normspace.querylib import library
@@ -244,8 +245,9 @@ def test_the_profile_query_gives_the_same_rows_on_every_load():
         documents = check_loadable(validate_files([DATA / "corpus" / "huang2024.yaml"]))
         graphs = {ONTOLOGY_GRAPH: Graph().parse(DATA / "ontology.ttl")}
         store.replace_graphs(graphs | {d.annotation_iri: d.graph for d in documents})
-        return library().get("paper-profile").run(store).rows
+        return library().get("paper-parts").run(store).rows
 
     first, second = rows(), rows()
     assert first == second
-    assert any(row[4] is not None for row in first)  # parts are named
+    parts = {(row[3], row[4]) for row in first}
+    assert len(parts) == 4  # one assumption, two findings, one trade-off

@@ -193,9 +193,8 @@ def test_the_cooccurrence_network_can_keep_only_some_dimensions(figure_store):
     shown = texts(render(fig, "svg").decode("utf-8"))
     assert "machine learning" not in shown and "disciplines" not in shown
     assert {"helpfulness", "values", "stakeholders"} <= set(shown)
-    assert (
-        "Only the dimensions values, stakeholders. Contributions: contributions that"
-        in " ".join(shown)
+    assert "Only the dimensions values, stakeholders. Counting the contributions that" in " ".join(
+        shown
     )
 
 

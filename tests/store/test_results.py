@@ -33,7 +33,7 @@ def rendered(fmt: str, labels: bool = False, table: Table = TABLE) -> str:
 
 
 def test_registry_has_the_documented_formats():
-    assert list(FORMATS) == ["table", "csv", "tsv", "json", "markdown"]
+    assert list(FORMATS) == ["table", "csv", "tsv", "json", "markdown", "html"]
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])

@@ -50,7 +50,9 @@ def run(corpus: Path | None, store_path: Path | None, out: Path) -> None:
     with exit 1 before anything is written); load the ontology, mappings and annotations
     into a new store; run every library query that needs no parameter; print the approach
     × value matrix, whose values, trade-offs and missing contestability; write to --out
-    normspace.nq (the validated graph), queries/NAME.csv and report.md.
+    normspace.nq (the validated graph), queries/NAME.csv (with label columns), report.md
+    and report.html (the same report as one self-contained page: figures, and a link from
+    every number of papers to the papers behind it).
     """
     if store_path is not None and _overlap(store_path, out):
         raise click.UsageError(
@@ -69,7 +71,10 @@ def run(corpus: Path | None, store_path: Path | None, out: Path) -> None:
     )
     if not silent:
         to_stderr(f"{result.summary.describe(str(store_path or 'a temporary store'))}")
-        to_stderr(f"wrote {len(result.files)} files to {out}/ (report: {out / 'report.md'})")
+        to_stderr(
+            f"wrote {len(result.files)} files to {out}/ "
+            f"(report: {out / 'report.html'}, {out / 'report.md'})"
+        )
         to_stderr(next_steps(store_path))
 
 

@@ -184,7 +184,7 @@ def findings_per_approach(store: Store, top: int, role: str | None) -> Figure:
         return message_figure(
             title,
             "No data: no contribution that uses an alignment approach records a finding.",
-            f"Contributions that count: {role_note(role)}.",
+            role_note(role),
         )
     papers: dict[str, set[str]] = defaultdict(set)
     by_direction: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -213,7 +213,7 @@ def findings_per_approach(store: Store, top: int, role: str | None) -> Figure:
         title,
         "Bar: papers reporting a finding in that direction (a paper with findings in "
         "several directions counts in each; the number at the end is the papers with any "
-        f"finding). Contributions: {role_note(role)}.",
+        f"finding). {role_note(role)}",
     )
     return fig
 

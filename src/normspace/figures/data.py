@@ -63,7 +63,16 @@ def scheme_label(scheme: str) -> str:
 
 
 def role_note(role: str | None) -> str:
-    """How the subtitle names the contributions that count."""
+    """The sentence that says which contributions count.
+
+    >>> role_note(None)
+    'Counting the contributions that propose or apply, or have no role.'
+    >>> role_note("https://w3id.org/normspace#Critiques")
+    'Counting the contributions with the role critiques.'
+    """
     from ..querylib import ROLE_DEFAULT_TEXT
 
-    return f"role: {label(role)}" if role else ROLE_DEFAULT_TEXT
+    which = (
+        f"with the role {label(role)}" if role else ROLE_DEFAULT_TEXT.removeprefix("contributions ")
+    )
+    return f"Counting the contributions {which}."

@@ -150,7 +150,7 @@ def approach_value_heatmap(store: Store, top: int, level: str, role: str | None)
         return message_figure(
             title,
             "No data: no contribution tags both an alignment approach and a value.",
-            f"Contributions that count: {role_note(role)}.",
+            role_note(role),
         )
     width, height = cell_size(len(matrix.rows), len(matrix.columns), label_chars(matrix))
     fig = new_figure(width, height)
@@ -168,7 +168,7 @@ def approach_value_heatmap(store: Store, top: int, level: str, role: str | None)
         fig,
         title,
         f"Cell: papers in which one contribution tags both. Top {top} by papers. {row_note}"
-        f"Contributions: {role_note(role)}.",
+        f"{role_note(role)}",
     )
     return fig
 
@@ -201,6 +201,13 @@ def family_matrix(store: Store, top: int, role: str | None) -> tuple[Matrix, str
 def _matrix(
     triples: list[tuple[str, str, int]], top: int, row_totals: dict[str, int] | None = None
 ) -> Matrix:
+    """The top rows (by ``row_totals``, else by the sum of their cells) and the top
+    columns among them, from ``(row, column, count)`` triples.
+
+    >>> m = _matrix([("a", "x", 2), ("b", "y", 1), ("b", "x", 1)], 5, {"a": 3, "b": 4, "c": 9})
+    >>> m.rows, m.columns, m.value("b", "x")
+    (['b', 'a'], ['x', 'y'], 1)
+    """
     totals_r: dict[str, int] = defaultdict(int)
     totals_c: dict[str, int] = defaultdict(int)
     cells: dict[tuple[str, str], int] = {}
@@ -209,8 +216,9 @@ def _matrix(
         totals_r[r] += n
         totals_c[c] += n
     labels = {k: label(k) for k in (*totals_r, *totals_c)}
-    rows = ranked(dict(row_totals or totals_r) if row_totals else totals_r, labels, top)
-    rows = [r for r in rows if r in totals_r]
+    # A row without any cell (a family none of whose papers tags a value) is not shown.
+    rank_rows = {k: n for k, n in (row_totals or totals_r).items() if k in totals_r}
+    rows = ranked(rank_rows, labels, top)
     columns = ranked({c: sum(cells.get((r, c), 0) for r in rows) for c in totals_c}, labels, top)
     columns = [c for c in columns if any(cells.get((r, c)) for r in rows)]
     return Matrix(
@@ -251,7 +259,7 @@ def coverage_gaps(store: Store, top: int, role: str | None) -> Figure:
         return message_figure(
             title,
             "No data: no contribution tags an alignment approach.",
-            f"Contributions that count: {role_note(role)}.",
+            role_note(role),
         )
     totals = {key(r["approach"]): number(r["approachPapers"]) for r in rows}
     slots = list(dict.fromkeys(key(r["slot"]) for r in rows))
@@ -287,7 +295,7 @@ def coverage_gaps(store: Store, top: int, role: str | None) -> Figure:
         f"{title}: papers",
         f"Cell: papers whose contributions using the approach annotate the dimension "
         f"(row label: papers using the approach). {gaps} gaps among the top {len(approaches)} "
-        f"approaches. Contributions: {role_note(role)}.",
+        f"approaches. {role_note(role)}",
     )
     return fig
 

@@ -379,7 +379,7 @@ def cooccurrence_network(
         return message_figure(
             title,
             f"No data: no contribution carries two terms{among} together.",
-            f"Contributions that count: {role_note(role)}.",
+            role_note(role),
         )
     sub, threshold, dropped = drawn_subgraph(graph, top, min_papers)
     schemes = sorted({sub.nodes[n]["scheme"] for n in sub.nodes}, key=scheme_label)
@@ -392,8 +392,7 @@ def cooccurrence_network(
         f"The {sub.number_of_nodes()} terms with the highest weighted degree (of "
         f"{graph.number_of_nodes()}{dropped}); colour: dimension; node size: papers using "
         f"the term; edge width: papers in which one contribution carries both terms, "
-        f"{edge_note(threshold)}.{dimension_note(dimensions)} Contributions: "
-        f"{role_note(role)}.",
+        f"{edge_note(threshold)}.{dimension_note(dimensions)} {role_note(role)}",
     )
     return fig
 
