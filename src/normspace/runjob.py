@@ -14,17 +14,20 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .annotation import ValidationRun
 from .errors import InputError
 from .feedback import Echo, Progress, discard, seconds_since
+from .htmlreport import html_report
 from .loading import LoadSummary, build_store
 from .papersbehind import run_counted
 from .querylib import NamedQuery, library
-from .runreport import print_key_comparisons, write_outputs
-from .store import QueryResult, Store, check_store_folder
+from .results import render
+from .runreport import markdown_report, print_key_comparisons, report_input
+from .store import OxigraphStore, QueryResult, Store, check_store_folder
 from .validation import check_loadable, report_problems, validate_files
 
 log = logging.getLogger(__name__)
@@ -129,3 +132,45 @@ def _swap_into_place(built: Path, target: Path) -> None:
         shutil.rmtree(old)
     else:
         built.rename(target)
+
+
+def write_outputs(
+    store: OxigraphStore,
+    out: Path,
+    corpus: Path,
+    corpus_name: str,
+    run: ValidationRun,
+    summary: LoadSummary,
+    results: dict[str, QueryResult],
+    skipped: Sequence[NamedQuery],
+) -> list[Path]:
+    """The validated graph, one CSV per query, and the report in Markdown and HTML (which
+    name the corpus ``corpus_name`` and its files relative to ``corpus``)."""
+    written = []
+    graph_file = out / "normspace.nq"
+    with graph_file.open("wb") as fh:
+        store.export(fh, "nq")
+    log.info("wrote the validated graph to %s", graph_file)
+    written.append(graph_file)
+    query_dir = out / "queries"
+    query_dir.mkdir(exist_ok=True)
+    for name, result in results.items():
+        path = query_dir / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            render(result, "csv", fh)
+        written.append(path)
+    data = report_input(store, corpus, corpus_name, run, summary, results, skipped)
+    report_file = out / "report.md"
+    report_file.write_text(markdown_report(data), encoding="utf-8")
+    written.append(report_file)
+    html_file = out / "report.html"
+    html_file.write_text(html_report(data, store), encoding="utf-8")
+    written.append(html_file)
+    log.info(
+        "wrote %d query results to %s/ and the report to %s and %s",
+        len(results),
+        query_dir,
+        report_file,
+        html_file,
+    )
+    return written

@@ -25,7 +25,7 @@ from .namespaces import NORM, curie
 from .papersbehind import PaperCount, Parts
 from .querylib import ROLE_DEFAULT_TEXT, NamedQuery, library
 from .results import Table, cell_text, pivot, render
-from .store import OxigraphStore, QueryResult, Store
+from .store import QueryResult, Store
 
 if TYPE_CHECKING:
     from .analysis import Highlights
@@ -447,50 +447,6 @@ def markdown_lines(block: Block) -> list[str]:
 
 def _plain(parts: Sequence[Inline]) -> str:
     return "".join(str(p) for p in parts)
-
-
-def write_outputs(
-    store: OxigraphStore,
-    out: Path,
-    corpus: Path,
-    corpus_name: str,
-    run: ValidationRun,
-    summary: LoadSummary,
-    results: dict[str, QueryResult],
-    skipped: Sequence[NamedQuery],
-) -> list[Path]:
-    """The validated graph, one CSV per query, and the report in Markdown and HTML (which
-    name the corpus ``corpus_name`` and its files relative to ``corpus``)."""
-    written = []
-    graph_file = out / "normspace.nq"
-    with graph_file.open("wb") as fh:
-        store.export(fh, "nq")
-    log.info("wrote the validated graph to %s", graph_file)
-    written.append(graph_file)
-    query_dir = out / "queries"
-    query_dir.mkdir(exist_ok=True)
-    for name, result in results.items():
-        path = query_dir / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            render(result, "csv", fh)
-        written.append(path)
-    data = report_input(store, corpus, corpus_name, run, summary, results, skipped)
-    report_file = out / "report.md"
-    report_file.write_text(markdown_report(data), encoding="utf-8")
-    written.append(report_file)
-    from .htmlreport import html_report
-
-    html_file = out / "report.html"
-    html_file.write_text(html_report(data, store), encoding="utf-8")
-    written.append(html_file)
-    log.info(
-        "wrote %d query results to %s/ and the report to %s and %s",
-        len(results),
-        query_dir,
-        report_file,
-        html_file,
-    )
-    return written
 
 
 def report_input(

@@ -310,20 +310,24 @@ def numeric_dots(
     numeric: list[Finding],
     unit: str | None,
 ) -> None:
-    """Each numeric finding as a dot at its value, coloured by direction."""
-    colours = dict(directions)
+    """Each numeric finding as a dot at its value, coloured by direction (one dot for
+    the same value of the same approach and direction, however many annotations or
+    papers report it; one scatter per direction, so that thousands of findings stay a
+    small file)."""
     row = {a: i for i, a in enumerate(approaches)}
     ax.axvline(0, color="#BBBBBB", linewidth=0.8)
-    for f in sorted(numeric, key=lambda f: (row[f.approach], f.value, f.paper, f.direction)):
-        ax.scatter(
-            f.value,
-            row[f.approach],
-            s=36,
-            color=colours.get(f.direction, GREY),
-            edgecolors="black",
-            linewidths=0.5,
-            zorder=3,
-        )
+    for direction, colour in directions:
+        points = sorted({(f.value, row[f.approach]) for f in numeric if f.direction == direction})
+        if points:
+            ax.scatter(
+                [x for x, _y in points],
+                [y for _x, y in points],
+                s=36,
+                color=colour,
+                edgecolors="black",
+                linewidths=0.5,
+                zorder=3,
+            )
     values = [f.value for f in numeric if f.value is not None]
     low, high = min([0.0, *values]), max([0.0, *values])
     pad = (high - low) * 0.08 or 1.0
