@@ -38,8 +38,11 @@ papers[["title", "year", "venue"]].head()
 # %%
 matrix = corpus.query("approach-value-matrix")
 top = matrix.groupby("approach_label")["papers"].sum().nlargest(8).index
-table = matrix[matrix["approach_label"].isin(top)].pivot_table(
-    index="approach_label", columns="value_label", values="papers", fill_value=0
+table = (
+    matrix[matrix["approach_label"].isin(top)]
+    .pivot_table(index="approach_label", columns="value_label", values="papers", aggfunc="sum")
+    .fillna(0)
+    .astype(int)
 )
 table.loc[:, table.sum().nlargest(6).index]
 
@@ -50,12 +53,12 @@ table.loc[:, table.sum().nlargest(6).index]
 
 # %%
 approaches = corpus.compare("RLHF", "Constitutional AI", dimensions=["values", "stakeholders"])
-approaches
+approaches  # noqa: B018 - a notebook cell shows its last expression
 
 # %%
 ccai, cai = "10.1145/3630106.3658979", "arXiv:2212.08073"
 papers_compared = corpus.compare(ccai, cai, by="paper", diff_only=True)
-papers_compared
+papers_compared  # noqa: B018
 
 # %% [markdown]
 # ## A figure for the paper

@@ -11,7 +11,8 @@ A researcher's path, from the bundled corpus to a comparison, a figure and agree
     ['approach', 'approach_label', 'value', 'value_label', 'papers']
     >>> matrix.loc[0].to_dict()
     ... # doctest: +NORMALIZE_WHITESPACE
-    {'approach': 'norm:CollectiveConstitutionalAI', 'approach_label': 'Collective Constitutional AI',
+    {'approach': 'norm:CollectiveConstitutionalAI',
+     'approach_label': 'Collective Constitutional AI',
      'value': 'norm:Helpfulness', 'value_label': 'helpfulness', 'papers': 1}
 
 Every method is a thin layer over the same code the CLI runs (named queries, the

@@ -89,7 +89,8 @@ def tree_json(scheme: str, roots: list[TreeNode]) -> str:
 
 
 def tree_table(roots: list[TreeNode], parent: str | None = None) -> Table:
-    """One row per tree position (depth, term, term_label, broader, broader_label, grouping), for CSV/TSV."""
+    """One row per tree position (depth, term, its label, broader, grouping), for CSV/TSV
+    (which adds ``broader_label``)."""
     rows: list[list] = []
 
     def add(node: TreeNode, depth: int, above: str | None) -> None:
