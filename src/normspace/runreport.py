@@ -568,7 +568,13 @@ def network_section(network: Highlights, papers: NetworkPapers) -> list[Block]:
         blocks.append(Para(("Most connected terms (weighted degree):",)))
         blocks.append(Items(tuple((f"{_label(t)} (`{curie(t)}`): {d}",) for t, d in network.hubs)))
     if network.bridges:
-        blocks.append(Para(("Bridging terms (betweenness centrality):",)))
+        sampled = (
+            f", estimated from {network.bridge_sources} of {network.terms} terms as sources "
+            "(seed 0)"
+            if network.bridge_sources
+            else ""
+        )
+        blocks.append(Para((f"Bridging terms (betweenness centrality{sampled}):",)))
         blocks.append(
             Items(tuple((f"{_label(t)} (`{curie(t)}`): {b}",) for t, b in network.bridges))
         )
