@@ -25,7 +25,7 @@ tension in one trade-off.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -134,9 +134,15 @@ def cooccurrence_network(tags: ContributionTags) -> nx.Graph:
 def tension_network(store: Store) -> nx.Graph:
     """Poles of trade-offs as nodes (``kind``: value, stakeholder or design goal;
     ``papers``), and an edge for every paper that records two poles in one trade-off."""
+    return tension_graph(store.query(TENSIONS_QUERY).rows)
+
+
+def tension_graph(rows: Iterable[Sequence]) -> nx.Graph:
+    """The tension network of :data:`TENSIONS_QUERY` rows (for callers that also need the
+    rows themselves, such as the report's lists of papers)."""
     graph = nx.Graph()
     papers: dict[str, set[str]] = defaultdict(set)
-    for paper, kind_a, pole_a, kind_b, pole_b in store.query(TENSIONS_QUERY).rows:
+    for paper, kind_a, pole_a, kind_b, pole_b in rows:
         for kind, pole in ((kind_a, pole_a), (kind_b, pole_b)):
             graph.add_node(str(pole), kind=POLE_KINDS[str(kind)])
             papers[str(pole)].add(str(paper))

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, NormSpaceError
-from .store import OxigraphStore, Store, open_store
+from .store import Store, open_store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -215,6 +215,4 @@ def open(  # shadows the built-in only inside this module, which does not use it
     if endpoint:
         return Corpus(open_store(None, endpoint, timeout=timeout), endpoint)
     where = Path(store or os.environ.get("NORMSPACE_STORE") or ".normspace")
-    opened = open_store(where, create=False, read_only=True)
-    assert isinstance(opened, OxigraphStore)
-    return Corpus(opened, str(where))
+    return Corpus(open_store(where, create=False, read_only=True), str(where))

@@ -28,6 +28,7 @@ papers) and ``papers-by-approach`` (the papers themselves).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
+from .annotation.identifiers import IdentifierError, normalise_arxiv, normalise_doi
 from .annotation.slots import CONTRIBUTION_SLOTS, PAPER_SLOTS, TAG_SLOTS, TermSlot
 from .diagnostics import suggest
 from .errors import InputError
@@ -408,19 +410,25 @@ def _ref_keys(info: PaperInfo) -> list[str]:
     return [k.casefold() for k in keys if k]
 
 
+def _spellings(ref: str) -> set[str]:
+    """``ref`` case-folded, and as a normalised DOI or arXiv id when it is one (prefixes,
+    resolver IRIs and arXiv versions removed, as in annotation files)."""
+    text = ref.strip()
+    spellings = {text.casefold()}
+    for normalise in (normalise_doi, normalise_arxiv):
+        with contextlib.suppress(IdentifierError):
+            spellings.add(normalise(text).casefold())
+    return spellings
+
+
 def resolve_paper(ref: str, papers: dict[str, PaperInfo]) -> PaperInfo:
     """A paper from its IRI, DOI (``10.…``, ``doi:10.…``), arXiv id (``2203.02155``,
     ``arXiv:2203.02155v2``) or annotation file stem; unknown ones raise with suggestions."""
-    text = ref.strip()
-    for prefix in ("doi:", "arxiv:"):
-        if text.casefold().startswith(prefix):
-            text = text[len(prefix) :]
-    folded = text.casefold()
-    versionless = folded.rsplit("v", 1)[0] if folded.rsplit("v", 1)[-1].isdigit() else folded
+    spellings = _spellings(ref)
     for info in papers.values():
-        keys = _ref_keys(info)
-        if folded in keys or versionless in keys:
+        if spellings.intersection(_ref_keys(info)):
             return info
+    text = ref.strip()
     candidates = [k for info in papers.values() for k in (info.doi, info.arxiv, *info.stems) if k]
     close = suggest(text, candidates, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""

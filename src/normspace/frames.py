@@ -77,6 +77,6 @@ def _typed(column: pd.Series) -> pd.Series:
         return column.astype("Int64")
     if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return column.astype("Float64")
-    if all(isinstance(v, str) for v in values):
-        return column.astype("str") if not len(values) < len(column) else column
+    if len(values) == len(column) and all(isinstance(v, str) for v in values):
+        return column.astype("str")  # a column with gaps keeps None, not the text "None"
     return column

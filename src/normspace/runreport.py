@@ -477,21 +477,18 @@ def report_input(
 def network_data(store: Store) -> tuple[Highlights, NetworkPapers]:
     """The highlights of the co-occurrence and tension networks, and the papers behind
     their numbers."""
-    from .analysis import TENSIONS_QUERY, contribution_tags, highlights, tension_network
+    from .analysis import TENSIONS_QUERY, contribution_tags, highlights, tension_graph
 
     tags = contribution_tags(store)
-    network = highlights(tags, tensions=tension_network(store))
-    return network, NetworkPapers(tags, store.query(TENSIONS_QUERY).rows)
+    tensions = store.query(TENSIONS_QUERY).rows  # read once: the network and its paper lists
+    network = highlights(tags, tensions=tension_graph(tensions))
+    return network, NetworkPapers(tags, tensions)
 
 
 def corpus_papers(store: Store) -> PaperCount:
-    """Every annotated paper of the store."""
-    return PaperCount(str(paper) for paper in store.query(ALL_PAPERS_QUERY).column("paper"))
-
-
-#: Every annotated paper (the papers behind "N papers" at the top of the report).
-ALL_PAPERS_QUERY = """PREFIX norm: <https://w3id.org/normspace#>
-SELECT DISTINCT ?paper WHERE { ?annotation a norm:PaperAnnotation ; norm:annotates ?paper }"""
+    """Every annotated paper of the store (the library's ``papers`` query): the papers
+    behind "N papers" at the top of the report."""
+    return PaperCount(str(paper) for paper in library().get("papers").run(store).column("paper"))
 
 
 class NetworkPapers:
