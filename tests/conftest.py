@@ -7,6 +7,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
+from sparql_servers import (  # noqa: F401  (fixtures: real SPARQL servers, tests/servers/)
+    bundled_nquads,
+    bundled_oxigraph,
+    bundled_oxigraph_union,
+    bundled_store_path,
+    bundled_virtuoso,
+    oxigraph_server,
+    oxigraph_session,
+    oxigraph_union_server,
+    oxigraph_union_session,
+    virtuoso_server,
+    virtuoso_session,
+)
 
 DATA = Path(__file__).parent / "data"
 

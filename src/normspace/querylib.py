@@ -72,13 +72,14 @@ ROLE_DEFAULT_TEXT = "contributions that propose or apply, or have no role"
 #: The role filter, verbatim in every library query that declares ``?role`` (a test checks
 #: it), so that all of them read an unbound role the same way. SPARQL has no includes;
 #: one checked text is the next best thing to a shared definition.
+#: Written with ``&&`` and ``||`` rather than ``IF()``: Virtuoso 7.2 cannot compile IF with
+#: EXISTS arguments (SP031, HTTP 400).
 ROLE_FILTER = """\
-  FILTER (IF(BOUND(?role),
-    EXISTS { ?contribution norm:hasRole ?role },
-    EXISTS {
+  FILTER ((BOUND(?role) && EXISTS { ?contribution norm:hasRole ?role })
+    || (!BOUND(?role) && (EXISTS {
       VALUES ?defaultRole { norm:Proposes norm:Applies }
       ?contribution norm:hasRole ?defaultRole
-    } || NOT EXISTS { ?contribution norm:hasRole ?anyRole }))
+    } || NOT EXISTS { ?contribution norm:hasRole ?anyRole })))
 """
 
 _HEADER_FIELD = re.compile(r"^#\s?(?P<key>[a-z]+):\s*(?P<value>.*)$")

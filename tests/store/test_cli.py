@@ -82,10 +82,10 @@ def test_reloading_an_edited_file_replaces_it(run_cli, store_copy):
     assert len(graphs(store_copy)) == 11
 
 
-def test_load_refuses_an_endpoint(run_cli):
+def test_load_into_an_unreachable_endpoint_names_it(run_cli):
     result = run_cli("load", CORPUS, "--endpoint", "http://localhost:9/sparql")
     assert result.exit_code == 2
-    assert "read-only" in result.stderr
+    assert "cannot reach the SPARQL endpoint http://localhost:9/sparql" in result.stderr
 
 
 # ---------------------------------------------------------------------------

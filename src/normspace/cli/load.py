@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..store import open_store
-from .options import is_quiet, store_option
+from .options import endpoint_options, endpoint_settings, is_quiet, store_option
 from .progress import load_files
+from .query import timeout_option
 
 
 def quiet() -> bool:
@@ -24,7 +24,17 @@ def to_stderr(text: str) -> None:
 @click.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @store_option
-def load(paths: tuple[Path, ...], store_path: Path, endpoint: str | None) -> None:
+@endpoint_options
+@timeout_option
+def load(
+    paths: tuple[Path, ...],
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    user: str | None,
+    auth: str,
+    timeout: float | None,
+) -> None:
     """Validate annotation files (a folder: every *.yaml/*.yml in it) and load them.
 
     Every file is validated first; only when none has errors is anything written, and then
@@ -33,19 +43,21 @@ def load(paths: tuple[Path, ...], store_path: Path, endpoint: str | None) -> Non
     edited file replaces its earlier version. The ontology and mappings graphs are loaded
     too when they are missing or have changed.
 
+    With --endpoint the annotations go into a remote SPARQL 1.1 store instead (same
+    graphs, ontology included when missing), sent to --update-endpoint (default: the
+    --endpoint URL) as ONE update request, which Oxigraph applies atomically. Virtuoso
+    cannot take a large request: there the load goes graph by graph in several requests
+    (not atomic; run it again after a failure). See docs/sharing.md.
+
     Exits 0 when loaded (warnings are shown), 1 when a file has errors, 2 when a file
-    cannot be read.
+    cannot be read or the endpoint fails.
     """
-    if endpoint:
-        raise InputError(
-            f"cannot load into the SPARQL endpoint {endpoint}: it is queried read-only; "
-            "load into the embedded store (--store) instead"
-        )
     silent = quiet()
-    with open_store(store_path) as store:
+    remote = endpoint_settings(endpoint, update_endpoint, user, auth, timeout, writing=True)
+    with open_store(store_path, remote) as store:
         summary = load_files(store, list(paths), _errors_only if silent else to_stderr, not silent)
     if not silent:
-        to_stderr(summary.describe(str(store_path)))
+        to_stderr(summary.describe(remote.shown() if remote else str(store_path)))
 
 
 def _errors_only(text: str) -> None:

@@ -49,6 +49,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("show", "show", "show"),
     ("run", "run", "run"),
     ("store", "store", "store"),
+    ("site", "site", "site"),
+    ("serve", "serve", "serve"),
 )
 
 #: Where users report an unexpected error (the guard's message names it).

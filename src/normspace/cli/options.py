@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from ..endpointconfig import AUTH_MODES, PASSWORD_ENV, EndpointConfig, endpoint_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,7 +70,8 @@ def store_option(f: F) -> F:
         "--endpoint",
         metavar="URL",
         default=None,
-        help="Query a remote SPARQL endpoint instead of the embedded store.",
+        envvar="NORMSPACE_ENDPOINT",
+        help="Use a remote SPARQL endpoint (its query URL) instead of the embedded store.",
     )(f)
     return click.option(
         "--store",
@@ -77,6 +82,86 @@ def store_option(f: F) -> F:
         envvar="NORMSPACE_STORE",
         help="Folder of the embedded store.",
     )(f)
+
+
+def endpoint_options(f: F) -> F:
+    """``--update-endpoint``, ``--user`` and ``--auth`` of a remote store (with --endpoint);
+    the password comes from NORMSPACE_ENDPOINT_PASSWORD or a prompt, never an option (it
+    would show in the process list and the shell history)."""
+    f = click.option(
+        "--auth",
+        type=click.Choice(AUTH_MODES),
+        default="auto",
+        show_default=True,
+        help="HTTP authentication: auto answers the scheme the server asks for.",
+    )(f)
+    f = click.option(
+        "--user",
+        metavar="NAME",
+        default=None,
+        envvar="NORMSPACE_ENDPOINT_USER",
+        help=f"Log in to the endpoint as NAME (password: {PASSWORD_ENV} or a prompt).",
+    )(f)
+    return click.option(
+        "--update-endpoint",
+        metavar="URL",
+        default=None,
+        envvar="NORMSPACE_UPDATE_ENDPOINT",
+        help="SPARQL Update URL of the endpoint [default: the --endpoint URL].",
+    )(f)
+
+
+def can_prompt() -> bool:
+    """True when a password can be asked for (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def _typed(name: str) -> bool:
+    """True when the option ``name`` was given on the command line (not from the env)."""
+    ctx = click.get_current_context(silent=True)
+    source = ctx.get_parameter_source(name) if ctx else None
+    return source == click.core.ParameterSource.COMMANDLINE
+
+
+def endpoint_settings(
+    endpoint: str | None,
+    update_endpoint: str | None,
+    user: str | None,
+    auth: str,
+    timeout: float | None,
+    *,
+    writing: bool = False,
+) -> EndpointConfig | None:
+    """The remote store named by the options (None: the embedded store), with its password.
+
+    The update URL defaults to the query URL when ``writing`` (load, remove); a password
+    is read from the environment, else asked for at a terminal (not echoed); without a
+    terminal the missing password is a usage error that says where to put it.
+    """
+    if not endpoint:
+        given = [f"--{n.replace('_', '-')}" for n in ("update_endpoint", "user") if _typed(n)]
+        if given:  # from the environment they are defaults for when --endpoint is used
+            raise click.UsageError(
+                f"{' and '.join(given)} need{'s' * (len(given) == 1)} --endpoint URL"
+            )
+        return None
+    update = update_endpoint or (endpoint if writing else None)
+    config = endpoint_config(endpoint, update, user=user, auth=auth, timeout=timeout)
+    password = os.environ.get(PASSWORD_ENV) if config.user else None
+    if config.user and password is None and config.password is None:
+        if not can_prompt():
+            raise click.UsageError(
+                f"no password for the user {config.user}: set {PASSWORD_ENV} (or run in a "
+                "terminal to be asked for it)"
+            )
+        password = click.prompt(
+            f"Password of {config.user} at {config.shown()}", hide_input=True, err=True
+        )
+    if password is not None:
+        config = endpoint_config(
+            endpoint, update, user=config.user, password=password, auth=auth, timeout=timeout
+        )
+    return config
 
 
 # ---------------------------------------------------------------------------

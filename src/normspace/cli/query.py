@@ -13,7 +13,13 @@ from ..errors import InputError
 from ..querylib import NamedQuery, QueryLibrary, library
 from ..results import FORMATS, Table, render
 from ..store import QueryResult, Store, open_store
-from .options import format_option, output_option, store_option
+from .options import (
+    endpoint_options,
+    endpoint_settings,
+    format_option,
+    output_option,
+    store_option,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +96,7 @@ def library_table(queries: QueryLibrary) -> Table:
 @format_option(list(FORMATS), "table")
 @output_option
 @store_option
+@endpoint_options
 def query(
     query_ref: str | None,
     params: tuple[str, ...],
@@ -101,6 +108,9 @@ def query(
     output: TextIO,
     store_path: Path,
     endpoint: str | None,
+    update_endpoint: str | None,
+    user: str | None,
+    auth: str,
 ) -> None:
     """Run a named query (see --list) or a SPARQL query file against the store.
 
@@ -109,6 +119,12 @@ def query(
     --list, a parameter marked `?` is optional. Queries see the union of all graphs
     (ontology and annotations) as their default graph. A query file that uses SERVICE is
     refused unless --allow-service is given (it would contact another host).
+
+    With --endpoint, queries run at a remote SPARQL endpoint; how its default graph relates
+    to the named graphs is detected once (union, Oxigraph's union parameter, or the
+    graphs listed with default-graph-uri), and an endpoint without the NormSpace ontology
+    gets a warning instead of silently empty results. An answer cut at the server's row
+    cap (Virtuoso's X-SPARQL-MaxRows) is an error (exit 2), never a short table.
     """
     queries = library()
     if list_queries:
@@ -119,13 +135,9 @@ def query(
     named = queries.get(query_ref)
     values = parse_params(params)
     named.bind(values)  # parameter errors before the store is opened
+    remote = endpoint_settings(endpoint, update_endpoint, user, auth, timeout)
     with open_store(
-        store_path,
-        endpoint,
-        create=False,
-        read_only=True,
-        allow_service=allow_service,
-        timeout=timeout,
+        store_path, remote, create=False, read_only=True, allow_service=allow_service
     ) as store:
         started = time.perf_counter()
         result = run_query(

@@ -9,21 +9,34 @@ import click
 from ..removal import resolve_removals
 from ..store import open_store
 from .load import quiet, to_stderr
-from .options import store_option
+from .options import endpoint_options, endpoint_settings, store_option
+from .query import timeout_option
 
 
 @click.command("remove")
 @click.argument("targets", nargs=-1, required=True, metavar="(FILE|ANNOTATION_IRI|PAPER_IRI)...")
 @store_option
-def remove(targets: tuple[str, ...], store_path: Path, endpoint: str | None) -> None:
+@endpoint_options
+@timeout_option
+def remove(
+    targets: tuple[str, ...],
+    store_path: Path,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    user: str | None,
+    auth: str,
+    timeout: float | None,
+) -> None:
     """Remove annotations from the store, in one transaction.
 
     Name each annotation by its file (also after the file was edited or deleted: the path
     recorded at load time is used), by its annotation IRI, or name a paper IRI to remove
     all annotations of that paper. If any target matches nothing, nothing is removed
-    (exit 2).
+    (exit 2). With --endpoint, from a remote store (one update request sent to
+    --update-endpoint, default the --endpoint URL).
     """
-    with open_store(store_path, endpoint, create=False) as store:
+    remote = endpoint_settings(endpoint, update_endpoint, user, auth, timeout, writing=True)
+    with open_store(store_path, remote, create=False) as store:
         graphs = resolve_removals(store, list(targets))
         store.remove_graphs(graphs)
     if not quiet():
