@@ -50,6 +50,7 @@ from .feedback import Echo, discard
 from .namespaces import bind_prefixes
 from .resources import corpus_dir
 from .results import render
+from .store import OxigraphStore, from_oxigraph
 
 #: The file names of the package, relative to its root.
 TRIG = "data/annotations.trig"
@@ -356,6 +357,16 @@ def stable_graph(iri: str, graph: Graph) -> Graph:
     for triple in canonical:
         out.add(tuple(label.get(t, t) for t in triple))
     return out
+
+
+def stored_graph(store: OxigraphStore, document: AnnotationDocument) -> Graph:
+    """An annotation's graph as the store holds it. Not ``document.graph``: the store
+    keeps literals in canonical form (``"1.0"^^xsd:decimal`` becomes ``"1"``), and the
+    package must give the terms that a query of the store returns."""
+    graph = Graph()
+    for quad in store.quads([document.annotation_iri]):
+        graph.add(tuple(from_oxigraph(t) for t in (quad.subject, quad.predicate, quad.object)))
+    return graph
 
 
 def nquads_text(graphs: Mapping[str, Graph]) -> str:
@@ -872,20 +883,23 @@ def _write_package(
         path.write_bytes(data)
         described[rel] = description
 
-    graphs = {d.annotation_iri: stable_graph(d.annotation_iri, d.graph) for d in documents}
-    emit(TRIG, trig_text(graphs), "The annotations as RDF: one named graph per annotation.")
-    emit(NQUADS, nquads_text(graphs), "The annotations as N-Quads (one named graph each).")
-    emit(JSONLD, jsonld_dataset_text(graphs), "The annotations as JSON-LD named graphs.")
-    for doc in documents:
-        rel = doc.path.resolve().relative_to(corpus.resolve()).as_posix()
-        emit(f"annotations/{rel}", doc.path.read_bytes(), "Original annotation file (YAML).")
     store, _ = build_store(None, documents)
     try:
+        graphs = {
+            d.annotation_iri: stable_graph(d.annotation_iri, stored_graph(store, d))
+            for d in documents
+        }
+        emit(TRIG, trig_text(graphs), "The annotations as RDF: one named graph per annotation.")
+        emit(NQUADS, nquads_text(graphs), "The annotations as N-Quads (one named graph each).")
+        emit(JSONLD, jsonld_dataset_text(graphs), "The annotations as JSON-LD named graphs.")
         _write_results(store, emit)
         agreement_rows = _write_agreement(store, emit, documents)
         _write_figures(store, emit)
     finally:
         store.close()
+    for doc in documents:
+        rel = doc.path.resolve().relative_to(corpus.resolve()).as_posix()
+        emit(f"annotations/{rel}", doc.path.read_bytes(), "Original annotation file (YAML).")
     facts = corpus_facts(documents, vocabulary)
     emit(CITATION, citation_cff(meta, vocabulary), "Citation File Format 1.2.0.")
     listed = dict(described)

@@ -383,9 +383,21 @@ def test_a_joined_comparison_is_the_comparison_of_the_approaches(bundled_db):
     for comparison in comparisons(data)[:3]:
         approaches = list(comparison.approaches)
         tables = profiles(bundled_db, approaches)
-        direct = compare_approaches(bundled_db, approaches)
+        direct = compare_approaches(bundled_db, approaches, labels=False)
         merged = joined([tables[a] for a in approaches])
         assert (merged.columns, merged.rows) == (direct.columns, direct.rows)
+
+
+def test_comparison_cells_link_their_terms(bundled_site):
+    text = page_text(bundled_site, "compare/approach-families.html")
+    table = text[text.index("<tbody>") : text.index("</tbody>")]
+    values = next(r for r in table.split("<tr>") if r.startswith('<th scope="row">values</th>'))
+    linked = re.findall(
+        r'<a href="../term/([^"]+)\.html" title="([^"]+)">[^<]+</a> \((\d+)\)', values
+    )
+    assert len(linked) > 10
+    assert all(slug == curie.replace(":", "-") for slug, curie, _n in linked)
+    assert "norm:" not in re.sub(r'title="[^"]*"|href="[^"]*"', "", values)
 
 
 def test_a_finding_stated_only_in_words_is_shown_with_its_evidence(bundled_site):

@@ -11,11 +11,12 @@ would ask for first, without the combinatorial number of pairs.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from ..compare import compare_approaches
-from ..namespaces import curie
+from ..namespaces import curie, expand
 from ..querylib import library
 from ..results import Table
 from ..store import Store
@@ -186,8 +187,9 @@ def profiles(store: Store, approaches: list[str]) -> dict[str, Table]:
     """Each approach's one-column comparison table (``normspace compare APPROACH``),
     computed once: a comparison page joins the columns of its approaches
     (:func:`joined`) instead of reading every profile again (at 1,000 papers the repeated
-    profiles took 22 of 127 s)."""
-    return {iri: compare_approaches(store, [iri]) for iri in approaches}
+    profiles took 22 of 127 s). Terms are CURIEs (``labels=False``), so that the page can
+    link each to its term page."""
+    return {iri: compare_approaches(store, [iri], labels=False) for iri in approaches}
 
 
 def joined(tables: list[Table]) -> Table:
@@ -240,7 +242,16 @@ def _approach_papers(store: Store, info: TermInfo) -> list[str]:
 def _comparison_table(
     b: Builder, page: Page, comparison: Table, approaches: list, caption: str
 ) -> str:
-    rows = [[esc(r[0]), *(esc(c) for c in r[1:])] for r in comparison.rows]
+    """A comparison (terms as CURIEs) with each term linked to its page and the column
+    headings by label."""
+    columns = [comparison.columns[0]] + [
+        title.replace(t.curie, t.label, 1)
+        for title, t in zip(comparison.columns[1:], approaches, strict=True)
+    ]
+    rows = [
+        [esc(r[0]), *(esc(c) if i == 0 else _linked_cell(b, page, c) for c in r[1:])]
+        for i, r in enumerate(comparison.rows)
+    ]
     sources = [
         Source(name, (("approach", a.curie),))
         for a in approaches
@@ -250,12 +261,32 @@ def _comparison_table(
         page,
         b.ctx,
         caption,
-        comparison.columns,
+        columns,
         rows,
         sources,
         note="Cells list terms with the number of papers in brackets; the role filter is "
         "the default (contributions that propose or apply, or have no role).",
     )
+
+
+_ITEM = re.compile(r"(?P<text>.*) \((?P<papers>\d+)\)")
+
+
+def _linked_cell(b: Builder, page: Page, cell: object) -> str:
+    """``norm:A (3); norm:B ↔ norm:C (1)`` with every known term linked by its label;
+    anything else (term requests, texts) escaped as it is."""
+    out = []
+    for item in str(cell or "").split("; ") if cell else []:
+        match = _ITEM.fullmatch(item)
+        if match is None:
+            out.append(esc(item))
+            continue
+        parts = [
+            b.term_link(page, iri) if (iri := expand(part)) in b.data.terms else esc(part)
+            for part in match["text"].split(" ↔ ")
+        ]
+        out.append(" ↔ ".join(parts) + f" ({match['papers']})")
+    return "; ".join(out)
 
 
 @dataclass(frozen=True)
