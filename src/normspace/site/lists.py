@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..figures import ORDER
 from ..namespaces import curie
 from ..querylib import library
 from .data import Source
@@ -12,16 +13,8 @@ from .html import Page, attr, esc, heading, link, table
 from .pages import Builder
 from .terms import Comparison, _scheme_anchor
 
-#: The figures of the overview, in order (``normspace plot`` names, default parameters).
-FIGURE_NAMES: tuple[str, ...] = (
-    "approach-value-heatmap",
-    "term-usage",
-    "cooccurrence-network",
-    "tension-network",
-    "coverage-gaps",
-    "findings-per-approach",
-    "agreement",
-)
+#: The figures of the overview: every figure, in the order of ``normspace plot --list``.
+FIGURE_NAMES: tuple[str, ...] = ORDER
 
 
 def index_page(
