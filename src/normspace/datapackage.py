@@ -48,6 +48,7 @@ from .annotation.slots import TAG_SLOTS
 from .errors import InputError
 from .feedback import Echo, discard
 from .namespaces import bind_prefixes
+from .release import sha256sums
 from .resources import corpus_dir
 from .results import render
 from .store import OxigraphStore, from_oxigraph
@@ -813,12 +814,6 @@ def _listed_files(sums: Path) -> set[str] | None:
     return {line[66:] for line in lines if len(line) > 66}
 
 
-def checksums(root: Path, paths: Iterable[str]) -> str:
-    return "".join(
-        f"{hashlib.sha256((root / p).read_bytes()).hexdigest()}  {p}\n" for p in sorted(paths)
-    )
-
-
 def build_data_package(
     corpus: Path,
     out: Path,
@@ -911,7 +906,7 @@ def _write_package(
     sizes = {p: ((root / p).stat().st_size, described[p]) for p in payload}
     sizes[SUMS] = (sums_size, listed[SUMS])
     emit(CRATE, crate_json(meta, sizes, vocabulary), "RO-Crate metadata")
-    sums = checksums(root, [*payload, CRATE])
+    sums = sha256sums([root / p for p in (*payload, CRATE)], root)
     assert len(sums.encode("utf-8")) == sums_size  # the size the crate states
     (root / SUMS).write_text(sums, encoding="utf-8", newline="\n")
     return sorted([*payload, CRATE, SUMS])

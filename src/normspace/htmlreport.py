@@ -98,14 +98,9 @@ def _figure_drawer(store: Store) -> Callable[[str], tuple[str, str, str]]:
     from . import figures
 
     def draw(name: str) -> tuple[str, str, str]:
-        import matplotlib.pyplot as plt
-
+        # Figures of the object API (no pyplot): nothing to close, freed with the object.
         spec = figures.FIGURES[name]
-        fig = figures.figure(name, store)
-        try:
-            return spec.title, spec.description, figures.svg_text(fig)
-        finally:
-            plt.close(fig)
+        return spec.title, spec.description, figures.svg_text(figures.figure(name, store))
 
     return draw
 

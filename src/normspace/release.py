@@ -506,11 +506,13 @@ def build_release(
     previous = previous_terms or previous_snapshot(version.info)
     old = read_terms(previous) if previous else None
     emit(ARTEFACTS["notes"], diff_markdown(old, read_terms(text=terms), version, previous))
-    emit("SHA256SUMS", _checksums(release.files, out))
+    emit("SHA256SUMS", sha256sums(release.files, out))
     return release
 
 
-def _checksums(files: Sequence[Path], root: Path) -> str:
+def sha256sums(files: Iterable[Path], root: Path) -> str:
+    """``SHA256SUMS`` of ``files`` (paths under ``root``), sorted, in the format
+    ``sha256sum -c`` reads; used by the ontology release and corpus data packages."""
     return "".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}\n"
         for p in sorted(files)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sys
@@ -157,11 +158,7 @@ def endpoint_settings(
         password = click.prompt(
             f"Password of {config.user} at {config.shown()}", hide_input=True, err=True
         )
-    if password is not None:
-        config = endpoint_config(
-            endpoint, update, user=config.user, password=password, auth=auth, timeout=timeout
-        )
-    return config
+    return config if password is None else dataclasses.replace(config, password=password)
 
 
 # ---------------------------------------------------------------------------

@@ -153,18 +153,12 @@ def _queries_used(pages: list[Page]) -> list[str]:
 
 def _figures(store: Store, root: Path) -> list[tuple[str, str, str]]:
     """The overview's figures as SVG files: ``(path, title, description)``."""
-    import matplotlib.pyplot as plt
-
     from .. import figures
 
     out = []
     for name in FIGURE_NAMES:
         spec = figures.FIGURES[name]
-        fig = figures.figure(name, store)
-        try:
-            data = figures.render(fig, "svg")
-        finally:
-            plt.close(fig)
+        data = figures.render(figures.figure(name, store), "svg")  # object API: no close
         path = f"figures/{name}.svg"
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
