@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -71,10 +72,50 @@ the statement before?)"
     return f"{path}: cannot parse Turtle: {' '.join(str(exc).split())}"
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _fast_parse(paths: Iterable[Path]) -> Graph:
+    """Turtle files parsed by pyoxigraph into an rdflib graph, binding the prefixes the files
+    declare as rdflib's parser does. Every command that reads the ontology pays this parse
+    once per process: pyoxigraph takes ~0.03 s where rdflib's Turtle parser takes ~0.45 s
+    (converting to rdflib terms, each distinct term once, adds ~0.19 s)."""
+    graph = bind_prefixes(Graph())
+    terms: dict = {}
+
+    def term(node):
+        found = terms.get(node)
+        if found is None:
+            if isinstance(node, ox.NamedNode):
+                found = URIRef(node.value)
+            elif isinstance(node, ox.BlankNode):
+                found = BNode(node.value)
+            elif node.language:
+                found = Literal(node.value, lang=node.language)
+            elif node.datatype.value == _XSD_STRING:
+                found = Literal(node.value)
+            else:
+                found = Literal(node.value, datatype=URIRef(node.datatype.value))
+            terms[node] = found
+        return found
+
+    for path in paths:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in quads)
+        for prefix, namespace in quads.prefixes.items():
+            graph.bind(prefix, namespace, override=False)
+    return graph
+
+
 @cache
 def load_ontology() -> Graph:
-    """The bundled ontology as one rdflib graph (cached; do not modify it)."""
-    return parse_files(ontology_files())
+    """The bundled ontology as one rdflib graph (cached; do not modify it). Parsed by
+    pyoxigraph; a file it refuses is parsed again by rdflib, whose error names the line."""
+    files = ontology_files()
+    try:
+        return _fast_parse(files)
+    except (SyntaxError, ValueError, OSError):
+        return parse_files(files)
 
 
 #: Least similarity (difflib ratio) of a suggested term to what was written.

@@ -19,13 +19,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .namespaces import curie
-from .store import QueryResult
+from .store import QueryResult, from_oxigraph
 
-Cell = Node | str | int | None
+#: A cell: an rdflib term, a pyoxigraph term (rows of the embedded store are rendered
+#: without converting them to rdflib, see :mod:`normspace.queryrun`), text, a number or None.
+Cell = Node | ox.NamedNode | ox.BlankNode | ox.Literal | str | int | None
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass
@@ -77,6 +83,8 @@ def cell_text(cell: Cell, labels: bool = False) -> str:
     """
     if cell is None:
         return ""
+    if isinstance(cell, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return _ox_text(cell, labels)
     if isinstance(cell, URIRef):
         if labels:
             from .ontology import term_index
@@ -90,8 +98,55 @@ def cell_text(cell: Cell, labels: bool = False) -> str:
     return str(cell)
 
 
+def _ox_text(cell: ox.NamedNode | ox.Literal | ox.BlankNode, labels: bool) -> str:
+    """:func:`cell_text` of a pyoxigraph term (the same text as its rdflib twin)."""
+    if isinstance(cell, ox.NamedNode):
+        if labels:
+            from .ontology import term_index
+
+            term = term_index().get(cell.value)
+            if term is not None:
+                return term.label
+        return curie(cell.value)
+    if isinstance(cell, ox.BlankNode):
+        return f"_:{cell.value}"
+    return _ox_lexical(cell)
+
+
+def _ox_lexical(literal: ox.Literal) -> str:
+    """The lexical form rdflib would show. WHY through rdflib for typed literals: rdflib
+    normalises some datatypes differently from Oxigraph (``"100"^^xsd:double`` prints as
+    ``100.0``, ``INF`` as ``inf``), and the output must not change with the engine; strings
+    need no conversion, and callers memoise per distinct term."""
+    if literal.language or literal.datatype.value in (_XSD_STRING, _RDF_LANGSTRING):
+        return literal.value
+    return str(from_oxigraph(literal))
+
+
+def iri_of(cell: Cell) -> str | None:
+    """The IRI of a cell that is one (rdflib or pyoxigraph), else None."""
+    if isinstance(cell, ox.NamedNode):
+        return cell.value
+    if isinstance(cell, URIRef):
+        return str(cell)
+    return None
+
+
 def _text_rows(table: Table, labels: bool) -> list[list[str]]:
-    return [[cell_text(c, labels) for c in row] for row in table.rows]
+    """Every cell's text. WHY the memo: large results repeat the same few thousand terms,
+    and pyoxigraph terms hash by value (exact term equality), so each distinct term is
+    rendered once; other cells (rdflib literals compare by value) are rendered each time."""
+    memo: dict[Cell, str] = {}
+
+    def text(cell: Cell) -> str:
+        if not isinstance(cell, ox.NamedNode | ox.Literal | ox.BlankNode):
+            return cell_text(cell, labels)
+        found = memo.get(cell)
+        if found is None:
+            found = memo[cell] = _ox_text(cell, labels)
+        return found
+
+    return [[text(c) for c in row] for row in table.rows]
 
 
 @renderer("table")
@@ -149,6 +204,8 @@ def render_tsv(table: Table, out: IO[str], labels: bool) -> None:
 def _json_binding(cell: Cell) -> dict[str, str] | None:
     if cell is None:
         return None
+    if isinstance(cell, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return _ox_json_binding(cell)
     if isinstance(cell, URIRef):
         return {"type": "uri", "value": str(cell)}
     if isinstance(cell, BNode):
@@ -169,13 +226,34 @@ def _json_binding(cell: Cell) -> dict[str, str] | None:
     return {"type": "literal", "value": str(cell)}
 
 
+def _ox_json_binding(cell: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict[str, str]:
+    """:func:`_json_binding` of a pyoxigraph term (plain and language-tagged strings carry
+    no datatype, as for rdflib terms)."""
+    if isinstance(cell, ox.NamedNode):
+        return {"type": "uri", "value": cell.value}
+    if isinstance(cell, ox.BlankNode):
+        return {"type": "bnode", "value": cell.value}
+    binding = {"type": "literal", "value": _ox_lexical(cell)}
+    if cell.language:
+        binding["xml:lang"] = cell.language
+    elif cell.datatype.value not in (_XSD_STRING, _RDF_LANGSTRING):
+        binding["datatype"] = cell.datatype.value
+    return binding
+
+
 @renderer("json")
 def render_json(table: Table, out: IO[str], labels: bool) -> None:
     bindings = []
+    memo: dict[Cell, dict[str, str]] = {}  # per distinct pyoxigraph term (see _text_rows)
     for row in table.rows:
         entry = {}
         for column, cell in zip(table.columns, row, strict=True):
-            value = _json_binding(cell)
+            if isinstance(cell, ox.NamedNode | ox.Literal | ox.BlankNode):
+                value = memo.get(cell)
+                if value is None:
+                    value = memo[cell] = _ox_json_binding(cell)
+            else:
+                value = _json_binding(cell)
             if value is not None:
                 entry[column] = value
         bindings.append(entry)
@@ -238,7 +316,7 @@ def _html_cell(cell: Cell, labels: bool) -> str:
     from html import escape
 
     text = cell_text(cell, labels)
-    if isinstance(cell, URIRef) and text == str(cell) and text.startswith(("http://", "https://")):
+    if text == iri_of(cell) and text.startswith(("http://", "https://")):
         return f'<a href="{escape(text, quote=True)}">{escape(text)}</a>'
     return escape(text)
 
@@ -299,7 +377,20 @@ def is_term(cell: Cell) -> bool:
     """Whether ``cell`` is an IRI of a NormSpace ontology term."""
     from .ontology import term_index
 
-    return isinstance(cell, URIRef) and term_index().get(str(cell)) is not None
+    iri = iri_of(cell)
+    return iri is not None and term_index().get(iri) is not None
+
+
+def _has_term(rows: Sequence[Sequence[Cell]], column: int) -> bool:
+    """Whether a column holds an ontology term (each distinct IRI looked up once)."""
+    seen: set[str] = set()
+    for row in rows:
+        iri = iri_of(row[column])
+        if iri is not None and iri not in seen:
+            seen.add(iri)
+            if is_term(row[column]):
+                return True
+    return False
 
 
 def with_labels(table: Table) -> Table:
@@ -317,7 +408,7 @@ def with_labels(table: Table) -> Table:
         for i, name in enumerate(table.columns)
         if not name.endswith(LABEL_SUFFIX)
         and label_column(name) not in table.columns
-        and any(is_term(row[i]) for row in table.rows)
+        and _has_term(table.rows, i)
     ]
     if not labelled:
         return table
@@ -326,12 +417,24 @@ def with_labels(table: Table) -> Table:
         columns.append(name)
         if i in labelled:
             columns.append(label_column(name))
+    memo: dict[Cell, str] = {}
+
+    def label(cell: Cell) -> str | None:
+        if cell is None:
+            return None
+        if not isinstance(cell, ox.NamedNode | ox.Literal | ox.BlankNode):
+            return cell_text(cell, labels=True)
+        found = memo.get(cell)
+        if found is None:
+            found = memo[cell] = _ox_text(cell, labels=True)
+        return found
+
     rows = []
     for row in table.rows:
         cells: list[Cell] = []
         for i, cell in enumerate(row):
             cells.append(cell)
             if i in labelled:
-                cells.append(None if cell is None else cell_text(cell, labels=True))
+                cells.append(label(cell))
         rows.append(cells)
     return Table(columns, rows, table.wrap)

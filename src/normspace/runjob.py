@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .annotation import ValidationRun
 from .errors import InputError
-from .feedback import Echo, Progress, discard, seconds_since
+from .feedback import Echo, Progress, discard, no_progress, seconds_since
 from .htmlreport import html_report
 from .loading import LoadSummary, build_store
 from .papersbehind import run_counted
@@ -82,7 +82,7 @@ def run_job(
         raise InputError(f"corpus folder {corpus} does not exist")
     if store_path is not None:
         check_store_folder(store_path)
-    run = validate_files([corpus], progress)
+    run = validate_files([corpus], progress, models=False)  # bulk: worker processes
     if run.problems:
         report_problems(run, err)
     documents = check_loadable(run)
@@ -95,7 +95,8 @@ def run_job(
     try:
         store, summary = build_store(build_path, documents)
         ready, needs = runnable_queries()
-        results = {q.name: run_named(store, q) for q in ready}
+        with (progress or no_progress)(ready, "querying") as queries:
+            results = {q.name: run_named(store, q) for q in queries}
         out.mkdir(parents=True, exist_ok=True)
         name = corpus_name or f"`{corpus}`"
         files = write_outputs(store, out, corpus, name, run, summary, results, needs)

@@ -527,6 +527,91 @@ class OxigraphStore:
         log.debug("applying one SPARQL update of %d characters to %s", len(update), self.path)
         self._update(update)
 
+    def replace_serialised(
+        self,
+        graphs: Mapping[str, Iterable[Triple]],
+        ntriples: Mapping[str, bytes],
+        sources: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """:meth:`replace_graphs` for graphs given as rdflib triples (``graphs``: the few
+        reference graphs) AND graphs given as N-Triples bytes (``ntriples``: the many
+        annotations the bulk reader produced), all in ONE transaction.
+
+        Why one SPARQL update again: it is the only operation pyoxigraph applies atomically
+        that can also drop the old versions and write the bookkeeping. The N-Triples go
+        into the update text as they are (N-Triples is SPARQL's triple syntax), so no
+        Python object is made per triple; blank-node labels must be unique per graph
+        across the batch (the bulk reader's are).
+        """
+        self._check_writable()
+        iris = list(graphs) + [i for i in ntriples if i not in graphs]
+        existing = set(self._named_graphs())
+        ops = [f"DROP SILENT GRAPH <{_check_graph_iri(i).value}>" for i in iris if i in existing]
+        ops.extend(self._forget_ops(iris, existing))
+        parts: list[bytes] = [b"INSERT DATA {\n"]
+        for quad in _quads(graphs, sources or {}):
+            line = f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n"
+            parts.append(line.encode())
+        for iri, data in ntriples.items():
+            parts += [b"GRAPH <", _check_graph_iri(iri).value.encode(), b"> {\n", data, b"}\n"]
+        parts.append(b"}")
+        ops.append(b"".join(parts).decode("utf-8"))
+        for iri in iris:
+            if (sources or {}).get(iri):
+                name = _check_graph_iri(record_graph(iri, sources[iri])).value
+                ops.append(f"CREATE SILENT GRAPH <{name}>")
+        update = " ;\n".join(ops)
+        log.debug("applying one SPARQL update of %d characters to %s", len(update), self.path)
+        self._update(update)
+
+    def bulk_load_serialised(
+        self,
+        graphs: Mapping[str, Iterable[Triple]],
+        ntriples: Mapping[str, bytes],
+        sources: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """Fill an EMPTY store with the bulk loader (no transaction, as
+        :meth:`bulk_replace_all`), the annotations streamed as N-Quads built from their
+        N-Triples: for stores that are thrown away when the build fails."""
+        self._check_writable()
+        if len(self) or self.graphs():
+            raise InputError("bulk loading needs an empty store")
+        sources = sources or {}
+        try:
+            self._store.bulk_extend(_quads(graphs, sources))
+            self._store.bulk_load(_NQuadsStream(ntriples), format=ox.RdfFormat.N_QUADS)
+            for iri in [*graphs, *ntriples]:
+                if sources.get(iri):
+                    self._store.add_graph(ox.NamedNode(record_graph(iri, sources[iri])))
+            if self.path is not None:
+                self._store.flush()
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise self._write_error(exc) from exc
+
+    def bulk_append(self, ntriples: Mapping[str, bytes]) -> None:
+        """Add annotation graphs (N-Triples) with the bulk loader, no transaction: the
+        streaming first load (:func:`normspace.loading.load_files`) writes chunk by chunk
+        into an empty store, which it empties again if the load fails."""
+        self._check_writable()
+        try:
+            self._store.bulk_load(_NQuadsStream(ntriples), format=ox.RdfFormat.N_QUADS)
+        except (OSError, RuntimeError, SyntaxError) as exc:
+            raise self._write_error(exc) from exc
+
+    def bulk_finish(
+        self, graphs: Mapping[str, Iterable[Triple]], sources: Mapping[str, Mapping[str, str]]
+    ) -> None:
+        """The end of a streaming load: the reference graphs, every record, a flush."""
+        self._check_writable()
+        try:
+            self._store.bulk_extend(_quads(graphs, sources))
+            for iri, meta in sources.items():
+                self._store.add_graph(ox.NamedNode(record_graph(iri, meta)))
+            if self.path is not None:
+                self._store.flush()
+        except (OSError, RuntimeError) as exc:
+            raise self._write_error(exc) from exc
+
     def remove_graphs(self, graph_iris: Iterable[str]) -> None:
         """Drop named graphs (and their bookkeeping) in one transaction."""
         self._check_writable()
@@ -649,6 +734,45 @@ class OxigraphStore:
         self._update(" ;\n".join(ops))
 
 
+def ntriples_of(iri: str, triples: Iterable[Triple], meta: Mapping[str, str]) -> bytes:
+    """N-Triples of one graph's rdflib triples, every term checked by Oxigraph (a triple it
+    refuses raises the :class:`InputError` that :meth:`OxigraphStore.replace_graphs` gives,
+    naming the graph's source file); fresh blank-node labels, unique across calls."""
+    bnodes: dict[BNode, ox.BlankNode] = {}
+    out = []
+    for s, p, o in triples:
+        try:
+            out.append(ox.Triple(to_oxigraph(s, bnodes), to_oxigraph(p), to_oxigraph(o, bnodes)))
+        except (ValueError, TypeError) as exc:
+            raise InputError(unstorable_message(iri, (s, p, o), exc, meta)) from exc
+    return ox.serialize(out, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+class _NQuadsStream(io.RawIOBase):
+    """N-Quads of many graphs given as N-Triples, read as a binary file (each line's
+    final `` .`` gets the graph name), so the bulk loader never needs the whole text."""
+
+    def __init__(self, ntriples: Mapping[str, bytes]) -> None:
+        self._parts = iter(ntriples.items())
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:  # noqa: ANN001 - a writable buffer
+        while not self._buffer:
+            item = next(self._parts, None)
+            if item is None:
+                return 0
+            iri, data = item
+            graph = b" <" + _check_graph_iri(iri).value.encode() + b"> .\n"
+            self._buffer = graph.join(data.split(b" .\n"))
+        count = min(len(target), len(self._buffer))
+        target[:count] = self._buffer[:count]
+        self._buffer = self._buffer[count:]
+        return count
+
+
 def _quads(
     graphs: Mapping[str, Iterable[Triple]], sources: Mapping[str, Mapping[str, str]]
 ) -> Iterator[ox.Quad]:
@@ -661,11 +785,11 @@ def _quads(
                 yield ox.Quad(to_oxigraph(s, bnodes), to_oxigraph(p), to_oxigraph(o, bnodes), g)
             except (ValueError, TypeError) as exc:
                 raise InputError(
-                    _unstorable_message(iri, (s, p, o), exc, sources.get(iri, {}))
+                    unstorable_message(iri, (s, p, o), exc, sources.get(iri, {}))
                 ) from exc
 
 
-def _unstorable_message(
+def unstorable_message(
     iri: str, triple: Triple, exc: BaseException, meta: Mapping[str, str]
 ) -> str:
     where = meta.get("source") or f"<{iri}>"

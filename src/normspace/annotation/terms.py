@@ -13,7 +13,7 @@ warning lists the narrower terms so the annotator can pick one without opening t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -51,8 +51,10 @@ def with_article(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
+@cache
 def scheme_noun(scheme: str) -> str:
-    """Readable singular name of a scheme's terms: the label of its dimension class.
+    """Readable singular name of a scheme's terms: the label of its dimension class (cached:
+    the bundled ontology does not change within a process, and readers ask per term use).
 
     >>> scheme_noun("https://w3id.org/normspace#ValueScheme")
     'value'

@@ -88,6 +88,9 @@ class FileResult:
 @dataclass
 class ValidationRun:
     files: list[FileResult] = field(default_factory=list)
+    #: Files not validated because the store already holds exactly their content
+    #: (incremental load); they are not in :attr:`files`.
+    unchanged: list[Path] = field(default_factory=list)
 
     @property
     def documents(self) -> list[AnnotationDocument]:
@@ -437,16 +440,37 @@ def validate_file(
 ) -> FileResult:
     """Read and validate one file; SHACL runs whenever its RDF could be built."""
     resolver = resolver or TermResolver()
-    parsed = parse_file(path, resolver)
+    return validate_parsed(parse_file(path, resolver), engine, resolver)
+
+
+def validate_parsed(
+    parsed: ParsedFile, engine: ShaclEngine | None, resolver: TermResolver
+) -> FileResult:
+    """SHACL on a file already read (whenever its RDF could be built), results mapped."""
+    if parsed.document is None:
+        return file_result(parsed, [], resolver)
+    engine = engine or annotation_engine()
+    report = engine.validate(parsed.document.graph)
+    result = file_result(parsed, shacl_results(report.report_graph), resolver)
+    result.report = report
+    return result
+
+
+def file_result(
+    parsed: ParsedFile, located: Iterable[tuple[Node | None, ShaclResult]], resolver: TermResolver
+) -> FileResult:
+    """One file's outcome from its reader problems and its SHACL results (each with its
+    report node, or None when the results came from the batch engine, which has no report
+    graph): ONE mapping for the per-file and the bulk path, so both report the same."""
     result = FileResult(parsed, problems=list(parsed.problems))
-    if parsed.document is not None:
-        engine = engine or annotation_engine()
-        result.report = engine.validate(parsed.document.graph)
+    located = list(located)
+    if parsed.document is not None and located:  # (the mapper builds the origins)
         mapper = ResultMapper(parsed, resolver)
         reader_fields = {p.field for p in parsed.errors if p.field}
-        for node, shacl_result in shacl_results(result.report.report_graph):
+        for node, shacl_result in located:
             problem = mapper.problem(shacl_result)
-            result.located.append((node, problem))
+            if node is not None:
+                result.located.append((node, problem))
             repeated = mapper.covered(shacl_result, parsed.problems)
             if not repeated and not _explained(problem.field, reader_fields):
                 result.problems.append(problem)

@@ -26,6 +26,12 @@ def to_stderr(text: str) -> None:
 @store_option
 @endpoint_options
 @timeout_option
+@click.option(
+    "--all",
+    "reload_all",
+    is_flag=True,
+    help="Validate and write every file, also those the store already holds unchanged.",
+)
 def load(
     paths: tuple[Path, ...],
     store_path: Path,
@@ -34,6 +40,7 @@ def load(
     user: str | None,
     auth: str,
     timeout: float | None,
+    reload_all: bool,
 ) -> None:
     """Validate annotation files (a folder: every *.yaml/*.yml in it) and load them.
 
@@ -49,13 +56,26 @@ def load(
     cannot take a large request: there the load goes graph by graph in several requests
     (not atomic; run it again after a failure). See docs/sharing.md.
 
+    Incremental: a file the store already holds unchanged (same file, same bytes: the
+    store records a digest of each file it loaded) is neither validated nor written again;
+    the summary counts them as "N unchanged, skipped" (--all re-validates and rewrites
+    them). Files are read and validated in parallel worker processes (one per CPU;
+    NORMSPACE_WORKERS=1 uses one process), with a progress bar on a terminal. Load never
+    removes: the graph of a deleted file stays until `normspace remove FILE`.
+
     Exits 0 when loaded (warnings are shown), 1 when a file has errors, 2 when a file
     cannot be read or the endpoint fails.
     """
     silent = quiet()
     remote = endpoint_settings(endpoint, update_endpoint, user, auth, timeout, writing=True)
     with open_store(store_path, remote) as store:
-        summary = load_files(store, list(paths), _errors_only if silent else to_stderr, not silent)
+        summary = load_files(
+            store,
+            list(paths),
+            _errors_only if silent else to_stderr,
+            not silent,
+            incremental=not reload_all,
+        )
     if not silent:
         to_stderr(summary.describe(remote.shown() if remote else str(store_path)))
 

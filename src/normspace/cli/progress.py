@@ -31,6 +31,11 @@ def terminal_progress(items: Sequence[T], label: str) -> ContextManager[Iterable
     return contextlib.nullcontext(items)
 
 
-def load_files(store: Store, paths: Sequence[Path], echo: Echo, progress: bool) -> LoadSummary:
-    """:func:`normspace.loading.load_files` with a terminal progress bar when ``progress``."""
-    return loading.load_files(store, paths, echo, terminal_progress if progress else None)
+def load_files(
+    store: Store, paths: Sequence[Path], echo: Echo, progress: bool, *, incremental: bool = True
+) -> LoadSummary:
+    """:func:`normspace.loading.load_files` with a terminal progress bar when ``progress``
+    (it advances as each chunk of files comes back from the worker processes)."""
+    return loading.load_files(
+        store, paths, echo, terminal_progress if progress else None, incremental=incremental
+    )

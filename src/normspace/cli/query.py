@@ -11,8 +11,9 @@ import click
 
 from ..errors import InputError
 from ..querylib import NamedQuery, QueryLibrary, library
+from ..queryrun import Answer, run_for_output
 from ..results import FORMATS, Table, render
-from ..store import QueryResult, Store, open_store
+from ..store import Store, open_store
 from .options import (
     endpoint_options,
     endpoint_settings,
@@ -44,12 +45,12 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def run_query(
-    named: NamedQuery, store: Store, values: dict[str, str], file: str | None
-) -> QueryResult:
-    """Run a query; a query file's errors name the file (library queries are tested)."""
+def run_query(named: NamedQuery, store: Store, values: dict[str, str], file: str | None) -> Answer:
+    """Run a query for output (rows as the store returns them, see
+    :mod:`normspace.queryrun`); a query file's errors name the file (library queries are
+    tested)."""
     try:
-        return named.run(store, values)
+        return run_for_output(named, store, values)
     except InputError as exc:
         if file is None or str(exc).startswith(file):
             raise
@@ -149,4 +150,4 @@ def query(
     if result.boolean is not None:
         output.write(("true" if result.boolean else "false") + "\n")
         return
-    render(result, fmt, output, labels=labels)
+    render(result.table(), fmt, output, labels=labels)

@@ -12,7 +12,9 @@ from ..annotation.problems import ERROR, Problem, summary_line
 from ..annotation.report_graph import report_graph
 from ..annotation.textinput import printable
 from ..annotation.validate import ValidationRun, validate_paths
+from ..validation import validate_all
 from .options import format_option, is_quiet, output_option
+from .progress import terminal_progress
 
 FORMATS = ("text", "json", "ttl")
 
@@ -74,7 +76,15 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, output: Text
     Exits 0 when there are no errors (warnings pass), 1 when any file has errors (also two
     files for the same paper and annotator), 2 when a file cannot be read or parsed at all
     (or a symbolic link loops). With -q the text report lists only the errors.
+
+    Many files are read and checked in parallel worker processes (one per CPU; set
+    NORMSPACE_WORKERS=1 to use one process), with a progress bar on a terminal; the
+    report is the same, in the same order, whatever the number of workers.
     """
-    run = validate_paths(list(paths))
+    if fmt == "ttl":  # the SHACL report graphs exist only on the per-file path
+        run = validate_paths(list(paths))
+    else:
+        progress = None if is_quiet() else terminal_progress
+        run = validate_all(list(paths), progress)
     WRITERS[fmt](run, output)
     ctx.exit(run.exit_code)
