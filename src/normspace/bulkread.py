@@ -40,15 +40,13 @@ from .annotation.to_rdf import annotation_nquads
 from .annotation.validate import FileResult, file_result, validate_parsed
 from .errors import InputError
 from .shacl import ShaclEngine, ShaclResult, annotation_engine
-from .shaclbatch import BatchShaclEngine, batch_engine
+from .shaclbatch import BatchShaclEngine, batch_engine, encode_nquads, engine_choice
 from .store import ntriples_of
 
 log = logging.getLogger(__name__)
 
 #: Environment variable that sets the number of worker processes (1: read in this process).
 WORKERS_ENV = "NORMSPACE_WORKERS"
-#: Environment variable that chooses the SHACL engine of the bulk path (see engine_choice).
-ENGINE_ENV = "NORMSPACE_SHACL_ENGINE"
 #: More processes than this only add start-up time and memory on the machines we measured.
 MAX_WORKERS = 8
 #: Files per task sent to a worker: large enough that pickling and scheduling are noise
@@ -145,7 +143,9 @@ class _Reader:
         own, for the results with the file's own terms that the mapping to YAML needs."""
         read = [self.parse(path) for path in paths]
         store, graphs = self.serialise(read)
-        flagged = self.flag(store, graphs) | _refused(read) if self.batch else None
+        flagged = None
+        if self.batch:  # (a chunk of unchanged files has nothing to validate)
+            flagged = (self.flag(store, graphs) if graphs else set()) | _refused(read)
         if flagged and hasattr(self.engine, "validate_graphs"):
             self.validate_flagged(read, flagged)
         return [self.record(item, flagged, i) for i, item in enumerate(read)]
@@ -188,19 +188,25 @@ class _Reader:
             if document is None or document.annotation is None:
                 continue
             graph = f"urn:normspace:bulk:{prefix}:{i}"
-            text = annotation_nquads(document.annotation, graph, f"u{prefix}f{i}b")
+            try:
+                text = annotation_nquads(document.annotation, graph, f"u{prefix}f{i}b")
+            except ValueError:  # an IRI no store takes: validated and refused on its own
+                continue
             item.graph, item.nquads = graph, text.encode("utf-8")
             graphs[graph] = i
+        # encode_nquads: Oxigraph would re-type integer-subtype literals as xsd:integer,
+        # and the batch engine would then report false datatype violations
         store = ox.Store()
         try:
             store.load(
-                b"".join(read[i].nquads or b"" for i in graphs.values()), ox.RdfFormat.N_QUADS
+                encode_nquads(b"".join(read[i].nquads or b"" for i in graphs.values())),
+                ox.RdfFormat.N_QUADS,
             )
         except SyntaxError:  # a term the store refuses: find the file(s)
             store = ox.Store()
             for graph, i in list(graphs.items()):
                 try:
-                    store.load(read[i].nquads, ox.RdfFormat.N_QUADS)
+                    store.load(encode_nquads(read[i].nquads), ox.RdfFormat.N_QUADS)
                 except SyntaxError:
                     read[i].nquads = None
                     del graphs[graph]
@@ -261,18 +267,6 @@ class _Read:
 def _refused(read: list[_Read]) -> set[int]:
     """Files with a document but no N-Quads (the store refused a term): validated alone."""
     return {i for i, item in enumerate(read) if item.document is not None and item.nquads is None}
-
-
-def engine_choice() -> str:
-    """``$NORMSPACE_SHACL_ENGINE``: ``sparql`` (default: the batch engine, compiled to
-    SPARQL) or ``pyshacl`` (the reference engine, one file at a time)."""
-    value = os.environ.get(ENGINE_ENV, "sparql").strip().lower() or "sparql"
-    if value not in ("sparql", "pyshacl"):
-        raise InputError(
-            f"{ENGINE_ENV}={value!r} is not a SHACL engine; use `sparql` (the batch engine, "
-            "default) or `pyshacl` (the reference engine)"
-        )
-    return value
 
 
 def document_ntriples(document: AnnotationDocument) -> tuple[bytes, str | None]:

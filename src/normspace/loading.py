@@ -24,7 +24,6 @@ from .annotation.problems import ERROR
 from .annotation.validate import expand_paths
 from .errors import InputError
 from .feedback import Echo, Progress, seconds_since
-from .imports import imports_graph, module_paths
 from .ontology import load_ontology, ontology_files
 from .store import (
     IMPORTS_GRAPH,
@@ -76,6 +75,8 @@ def reference_graphs() -> list[ReferenceGraph]:
         mapping_files = []
     if mapping_files:
         graphs.append(ReferenceGraph(MAPPINGS_GRAPH, mapping_files, mapping_graph))
+    from .imports import imports_graph, module_paths  # curies/pydantic: not for `validate`
+
     import_files = module_paths()
     if import_files:
         # labels and hierarchies of the mapped external terms, so that queries can follow
@@ -84,9 +85,12 @@ def reference_graphs() -> list[ReferenceGraph]:
     return graphs
 
 
-def stale_reference_graphs(store: Store) -> list[ReferenceGraph]:
-    """Reference graphs that are missing from the store or whose sources changed."""
-    info = store.graph_info()
+def stale_reference_graphs(
+    store: Store, info: dict[str, dict[str, str]] | None = None
+) -> list[ReferenceGraph]:
+    """Reference graphs that are missing from the store or whose sources changed (``info``:
+    the store's :meth:`~normspace.store.Store.graph_info`, when the caller has it)."""
+    info = store.graph_info() if info is None else info
     present = set(store.graphs())
     return [
         g
@@ -165,23 +169,30 @@ def serialised_batch(
     return graphs, ntriples, sources
 
 
-def known_digests(store: Store) -> dict[str, frozenset[str]]:
-    """For each source file of an annotation graph in the store, the digests of the
+def known_digests(info: dict[str, dict[str, str]]) -> dict[str, frozenset[str]]:
+    """For each source file of an annotation graph in the store (``info``: its
+    bookkeeping), the digests of the
     content loaded from it (a file edited to annotate another paper leaves its old graph,
     with the old digest: both are current content of *some* graph)."""
     known: dict[str, set[str]] = {}
-    for iri, meta in store.graph_info().items():
+    for iri, meta in info.items():
         if iri in REFERENCE_GRAPHS or not meta.get("source") or not meta.get("digest"):
             continue
         known.setdefault(meta["source"], set()).add(meta["digest"])
     return {source: frozenset(digests) for source, digests in known.items()}
 
 
-def write_documents(store: Store, documents: Sequence[AnnotationDocument]) -> LoadSummary:
-    """Write annotations (and stale reference graphs) in ONE transaction."""
-    reference = stale_reference_graphs(store)
+def write_documents(
+    store: Store,
+    documents: Sequence[AnnotationDocument],
+    info: dict[str, dict[str, str]] | None = None,
+) -> LoadSummary:
+    """Write annotations (and stale reference graphs) in ONE transaction. ``info`` is the
+    store's bookkeeping when the caller already read it (reading it scans every graph
+    name: seconds for a store of 100,000 files)."""
+    info = store.graph_info() if info is None else info
+    reference = stale_reference_graphs(store, info)
     existing = set(store.graphs())
-    info = store.graph_info()
     for doc in documents:
         _warn_other_source(doc, info.get(doc.annotation_iri, {}).get("source"))
     started = time.perf_counter()
@@ -353,12 +364,16 @@ def load_files(
     files = expand_paths(paths)
     if isinstance(store, OxigraphStore) and len(files) >= BULK_LOAD_MIN and not store.graphs():
         return _stream_first_load(store, files, echo, progress, workers)
-    known = known_digests(store) if incremental and isinstance(store, OxigraphStore) else None
+    info = None
+    known = None
+    if incremental and isinstance(store, OxigraphStore):
+        info = store.graph_info()
+        known = known_digests(info)
     run = validate_collected(files, [], progress, workers=workers, known=known)
     if run.problems:
         report_problems(run, echo)
     documents = check_loadable(run)
-    summary = write_documents(store, documents)
+    summary = write_documents(store, documents, info)
     summary.unchanged = len(run.unchanged)
     if run.unchanged:
         log.info("%d files unchanged since they were loaded: skipped", len(run.unchanged))

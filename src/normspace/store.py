@@ -712,11 +712,13 @@ class OxigraphStore:
     @staticmethod
     def _forget_ops(iris: Sequence[str], existing: Iterable[str]) -> list[str]:
         """Updates dropping the bookkeeping records of ``iris``."""
-        wanted = set(iris)
+        # record names start with `graph=<iri>&` (record_graph): compare that head, not
+        # every parsed record (a store of 100,000 files has 100,000 records)
+        wanted = {record_graph(iri, {}) for iri in iris}
         return [
             f"DROP SILENT GRAPH <{name}>"
             for name in existing
-            if (record := parse_record(name)) is not None and record[0] in wanted
+            if name.startswith(RECORD_PREFIX) and name.split("&", 2)[0] in wanted
         ]
 
     def _convert_legacy_bookkeeping(self) -> None:

@@ -23,7 +23,7 @@ from .annotation.validate import FileResult, collect_paths, expand_paths
 from .bulkread import FileRecord, read_records
 from .errors import InputError, ValidationFailure
 from .feedback import Echo, Progress, no_progress, seconds_since
-from .shacl import annotation_engine
+from .shaclbatch import selected_engine
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def _validate_in_process(files: Sequence[Path], progress: Progress | None) -> Va
     run = ValidationRun()
     started = time.perf_counter()
     resolver = TermResolver()
-    engine = annotation_engine()
+    engine = selected_engine()
     log.info("built the validation engine (shapes, term index) in %.2f s", seconds_since(started))
     started = time.perf_counter()
     with (progress or no_progress)(files, "validating") as bar:

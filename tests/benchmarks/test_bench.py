@@ -202,6 +202,10 @@ STOPPED = bench.Outcome("stopped", 130.0, 120.0, 300.0, note="CPU budget of 120 
     [
         (SLOW, "20.0×"),
         (STOPPED, "> 65× (baseline stopped)"),
+        (
+            bench.Outcome("stopped", 130.0, 120.0, 80.0, {"rate_ms": 60.0, "total": 1000}),
+            "> 65× (baseline stopped); at its rate, ~40× in CPU (extrapolated)",
+        ),
         (bench.Outcome("failed", note="exit 1"), "—"),
         (None, "—"),
     ],
@@ -216,3 +220,44 @@ def test_a_stopped_step_misses_its_target_and_says_so():
     table = "\n".join(bench.targets_table([run], []))
     assert "| missed: stopped by its budget after 130 s |" in table
     assert "| YAML -> quads, both cores | 2.00 s (CPU 1.50 s) | ≤ 30 s | yes |" in table
+
+
+def test_resume_keeps_saved_steps_and_reruns_failed_ones(tmp_path, monkeypatch):
+    """A long run saves each row as it goes; --resume reruns only what failed."""
+    args = bench.parse_args(["--corpora", str(tmp_path), "--workdir", str(tmp_path)])
+    args.sizes, ran = [5], []
+
+    def fake_step(step, params, budget, scratch, env=None):
+        ran.append(step + params.get("tag", ""))
+        return bench.Outcome("failed" if step == "export" else "ok", 1.0, 1.0, 10.0)
+
+    def fake_command(argv, budget, log, env=None, status=None, wall_factor=3.0):
+        ran.append(log.stem)
+        return bench.Outcome("ok", 2.0, 2.0, 20.0)
+
+    monkeypatch.setattr(bench, "run_step", fake_step)
+    monkeypatch.setattr(bench, "run_command", fake_command)
+    first = bench.SizeBench(5, args, tmp_path).measure()
+    keys = [row.key for row in first.rows]
+    assert "load-cli" in keys and "reload-cli" in keys and len(keys) == len(set(keys))
+    ran.clear()
+    args.resume = True
+    again = bench.SizeBench(5, args, tmp_path).measure()
+    assert ran == ["export"]
+    assert [row.key for row in again.rows] == keys
+
+
+def test_graph_chunks_keep_each_files_lines_together(tmp_path):
+    """The batch step streams the corpus N-Quads a few graphs (files) at a time; a literal
+    that contains ' <' must not be mistaken for the graph."""
+    lines = [
+        '<s> <p> "a <b> c" <urn:g:1> .\n',
+        "<s> <p> <o> <urn:g:1> .\n",
+        "_:b1 <p> <o> <urn:g:2> .\n",
+        '<s> <p> "x" <urn:g:3> .\n',
+        "<t> <p> <o> <urn:g:3> .\n",
+    ]
+    data = tmp_path / "corpus.nq"
+    data.write_text("".join(lines), encoding="utf-8")
+    chunks = list(bench._graph_chunks(data, 2))
+    assert chunks == [("".join(lines[:3]).encode(), 2), ("".join(lines[3:]).encode(), 1)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from normspace import bulkread
+from normspace import bulkread, shaclbatch
 from normspace.annotation.validate import validate_paths
 from normspace.errors import InputError
 from normspace.resources import corpus_dir
@@ -108,7 +108,7 @@ def test_bulk_validation_equals_the_per_file_path(
     name, spec, workers, engine, tmp_corpora, monkeypatch
 ):
     folder = _folder(spec, tmp_corpora)
-    monkeypatch.setenv(bulkread.ENGINE_ENV, engine)
+    monkeypatch.setenv(shaclbatch.ENGINE_ENV, engine)
     monkeypatch.setattr(bulkread, "CHUNK_FILES", 7)  # several chunks even for small folders
     expected = reference(folder)
     got = validate_all([folder], workers=workers)
@@ -156,12 +156,12 @@ def test_workers_from_the_environment(monkeypatch, value, expected):
     [("", "sparql"), ("sparql", "sparql"), ("PySHACL", "pyshacl"), ("jena", InputError)],
 )
 def test_engine_from_the_environment(monkeypatch, value, expected):
-    monkeypatch.setenv(bulkread.ENGINE_ENV, value)
+    monkeypatch.setenv(shaclbatch.ENGINE_ENV, value)
     if expected is InputError:
         with pytest.raises(InputError, match="is not a SHACL engine; use `sparql`"):
-            bulkread.engine_choice()
+            shaclbatch.engine_choice()
     else:
-        assert bulkread.engine_choice() == expected
+        assert shaclbatch.engine_choice() == expected
 
 
 @pytest.mark.parametrize(

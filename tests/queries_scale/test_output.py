@@ -86,3 +86,23 @@ def test_every_kind_of_term_renders_like_its_rdflib_twin(fmt, labels):
 @pytest.mark.parametrize(("ox_term", "rdflib_term"), TERMS)
 def test_cell_text_of_a_pyoxigraph_term(ox_term, rdflib_term):
     assert cell_text(ox_term) == cell_text(rdflib_term)
+
+
+#: Queries with many kinds of cell (terms, papers, literals, counts, unbound cells).
+CLI_QUERIES = ["annotator-disagreement", "trade-offs", "term-usage", "papers"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "table"])
+@pytest.mark.parametrize("name", CLI_QUERIES)
+def test_cli_output_is_what_the_rdflib_rows_render(loaded_store_dir, name, fmt):
+    from click.testing import CliRunner
+
+    from normspace.cli.main import cli
+    from normspace.store import OxigraphStore
+
+    with OxigraphStore(loaded_store_dir, read_only=True) as store:
+        expected = rendered(library().get(name).run(store), fmt, False)
+    args = ["query", name, "--store", str(loaded_store_dir), "--format", fmt]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected

@@ -20,10 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, LineCol
 
 from ..diagnostics import suggest
 from ..namespaces import curie, expand
@@ -107,13 +111,17 @@ _V1_KINDS = {
 }
 
 
+@cache
 def _v1_hints(kind: str) -> dict[str, str]:
-    """Pointers for the format-1 keys that format 2 moved (spec 1.2), for a mapping kind."""
+    """Pointers for the format-1 keys that format 2 moved (spec 1.2), for a mapping kind
+    (cached: asked for every section of every file, and only read)."""
     return {key: hint for (where, key), hint in V1_ONLY_KEYS.items() if where == kind}
 
 
+@cache
 def _v2_hints(v1_kind: str) -> dict[str, str]:
-    """Pointers for format-2 keys written in a file read as format 1 (no `format: 2`)."""
+    """Pointers for format-2 keys written in a file read as format 1 (no `format: 2`)
+    (cached, as :func:`_v1_hints`)."""
     kind = next(k for k, v in _V1_KINDS.items() if v == v1_kind)
     v2_keys = set(ALLOWED_KEYS[kind])
     if kind == "tags":
@@ -131,6 +139,75 @@ REQUEST_EXAMPLE = '`request: {label: "…", definition: "…", broader: norm:…
 #: How findings are written (in messages).
 FINDINGS = '`findings: [{measure: norm:…, value: 85, unit: "%", direction: improves}]`'
 #: A web address (the scheme is what tells it from citation text).
+
+
+#: id(slot) -> (slot, its scheme as a plain string, its short spellings with plain-string
+#: IRIs). Keyed by identity (the slot is kept, so its id cannot be reused): hashing a
+#: TermSlot, or the URIRef of its property, is a Python-level rdflib hash per term use.
+_SLOT_INFO: dict[int, tuple[TermSlot, str, dict[str, str]]] = {}
+
+
+def _slot_info(slot: TermSlot) -> tuple[str, dict[str, str]]:
+    """The slot's scheme (what the resolver compares and keys its memo by) and aliases."""
+    info = _SLOT_INFO.get(id(slot))
+    if info is None or info[0] is not slot:
+        aliases = {name: str(iri) for name, iri in ALIASES.get(slot.prop, {}).items()}
+        info = _SLOT_INFO[id(slot)] = (slot, str(slot.scheme), aliases)
+    return info[1], info[2]
+
+
+#: Mapping kind -> its allowed keys as a set (membership per key read; the tuples of
+#: :data:`ALLOWED_KEYS` keep their order for messages).
+_ALLOWED_SETS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in ALLOWED_KEYS.items()}
+
+
+#: (id(slot tuple), mapping kind) -> (the tuple, its slots allowed there): keyed by
+#: identity, the tuple kept so that its id stays its own (hashing TermSlots is slow).
+_ALLOWED_SLOTS: dict[tuple[int, str], tuple[tuple[TermSlot, ...], tuple[TermSlot, ...]]] = {}
+_ROUND_TRIP = (CommentedMap, CommentedSeq)
+
+
+def _line_data(node: Any) -> dict[Any, list[int]] | None:
+    """The 0-based positions ruamel keeps for a round-trip node's keys or items (key ->
+    ``[key line, key col, value line, value col]``, index -> ``[line, col]``), read once
+    per node instead of through ``lc`` per key; ``None`` for plain containers (and for
+    round-trip ones built without positions), where the position helpers are used."""
+    if isinstance(node, _ROUND_TRIP):
+        lc = getattr(node, LineCol.attrib, None)  # (`node.lc` would add an empty one)
+        return None if lc is None else lc.data
+    return None
+
+
+def _value_at(node: Any, key: str) -> tuple[int, int] | None:
+    """:func:`value_position`, but ``None`` for a key that ruamel keeps no position for
+    (one merged in by ``<<``), which used to end the run with a ``KeyError``."""
+    lines = _line_data(node)
+    if lines is not None and key not in lines:
+        return None
+    return value_position(node, key)
+
+
+_ABSENT = object()
+
+
+def _get(node: dict[Any, Any], key: str) -> Any:
+    """``node.get(key)``, at C level when the key is the mapping's own: a round-trip
+    mapping's ``get`` is Python code (it also looks into ``<<`` merges, which only keys
+    absent from the mapping itself reach, so those still go through it)."""
+    value = dict.get(node, key, _ABSENT)
+    return node.get(key) if value is _ABSENT else value
+
+
+def _pairs(node: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    """A mapping's keys and values as ``node[key]`` gives them, in order. For a round-trip
+    mapping its ordered dict's own items (C level): its ``__getitem__`` looks a key up
+    there first, and every key iteration yields is held there (ruamel copies ``<<``-merged
+    keys in); a copy, because the reader blanks unreadable values while walking."""
+    if type(node) is CommentedMap:
+        return list(OrderedDict.items(node))
+    if type(node) is dict:
+        return list(node.items())
+    return [(key, node[key]) for key in node]
 
 
 def today() -> dt.date:
@@ -196,6 +273,9 @@ class AnnotationReader:
         self.positions: dict[str, tuple[int, int]] = {}
         #: The format version of the file (set by :meth:`read`).
         self.version = CURRENT_FORMAT
+        #: False once :meth:`conflict_markers` found that no line can hold a marker: then
+        #: list items need not be checked for being one.
+        self.markers_possible = True
 
     # -- positions and problems ------------------------------------------------------------
 
@@ -227,7 +307,7 @@ class AnnotationReader:
     def bad_text(self, field: str, value: Any) -> bool:
         """Report a string holding a lone surrogate (a ``\\udcXX`` escape): it is not
         Unicode text and could never be stored or written; True when reported."""
-        if not isinstance(value, str) or surrogate_at(value) is None:
+        if not isinstance(value, str) or value.isascii() or surrogate_at(value) is None:
             return False
         self.report(
             field,
@@ -270,14 +350,23 @@ class AnnotationReader:
             self.type_error(field, node, f"a mapping of {kind.removeprefix('v1 ')} fields")
             return None
         allowed = ALLOWED_KEYS[kind]
-        for key in node:
-            sub = join(field, str(key))
-            pos = key_position(node, key)
-            if pos:
-                self.positions[sub] = pos
-            if self.bad_text(sub, node[key]):
+        known = _ALLOWED_SETS[kind]
+        lines = _line_data(node)
+        positions = self.positions
+        prefix = f"{field}." if field else ""
+        for key, value in _pairs(node):
+            sub = prefix + str(key)
+            if lines is not None:
+                at = lines.get(key)  # None: merged in by `<<`, ruamel kept no position
+                if at is not None:
+                    positions[sub] = (at[0] + 1, at[1] + 1)
+            else:
+                pos = key_position(node, key)
+                if pos:
+                    positions[sub] = pos
+            if isinstance(value, str) and not value.isascii() and self.bad_text(sub, value):
                 node[key] = None  # skipped like any value that cannot be read
-            if key in allowed:
+            if key in known:
                 continue
             where = f"in `{field}`" if field else "at the top level"
             hint = (hints or {}).get(str(key))
@@ -306,14 +395,20 @@ class AnnotationReader:
             return []
         if isinstance(node, list):
             out = []
-            for i, item in enumerate(node):
-                if is_marker(item):  # a merge conflict marker: reported by conflict_markers
+            lines = _line_data(node)
+            for i, item in enumerate(list.copy(node)):  # list's own items, not abc's walk
+                if self.markers_possible and is_marker(item):  # reported by conflict_markers
                     continue
-                pos = item_position(node, i)
-                if pos:
-                    self.positions[join(field, i)] = pos
-                if not self.bad_text(join(field, i), item):
-                    out.append((join(field, i), item))
+                sub = f"{field}[{i}]"
+                if lines is not None:
+                    at = lines[i]
+                    self.positions[sub] = (at[0] + 1, at[1] + 1)
+                else:
+                    pos = item_position(node, i)
+                    if pos:
+                        self.positions[sub] = pos
+                if not (isinstance(item, str) and not item.isascii() and self.bad_text(sub, item)):
+                    out.append((sub, item))
             return out
         if isinstance(node, dict):
             self.type_error(field, node, f"a list of {what}")
@@ -322,20 +417,21 @@ class AnnotationReader:
 
     def text(self, node: dict[str, Any], key: str, field: str) -> str | None:
         """A free-text field; numbers keep their spelling, empty strings count as absent."""
-        value = node.get(key)
-        sub = join(field, key)
+        value = _get(node, key)
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.type_error(sub, value, "text", f'put the text in quotes: `{key}: "…"`')
+            self.type_error(
+                join(field, key), value, "text", f'put the text in quotes: `{key}: "…"`'
+            )
             return None
         if not isinstance(value, str):
-            raw = self.source.raw_scalar(value_position(node, key))
+            raw = self.source.raw_scalar(_value_at(node, key))
             return raw or str(value)
         return value.strip() or None
 
     def flag(self, node: dict[str, Any], key: str, field: str) -> bool | None:
-        value = node.get(key)
+        value = _get(node, key)
         if value is None or isinstance(value, bool):
             return value
         self.type_error(join(field, key), value, "`true` or `false`")
@@ -349,16 +445,16 @@ class AnnotationReader:
         self.version = self.format_version(raw)
         annotation = Annotation(format_version=self.version)
         root = self.section(self.source.root, "", "document") or {}
-        annotation.paper = self.paper(root.get("paper"))
-        fields = self.section(root.get("annotation"), "annotation", "annotation") or {}
+        annotation.paper = self.paper(_get(root, "paper"))
+        fields = self.section(_get(root, "annotation"), "annotation", "annotation") or {}
         self.annotation_fields(fields, annotation)
-        tags = self.section(root.get("tags"), "tags", "tags") or {}
+        tags = self.section(_get(root, "tags"), "tags", "tags") or {}
         self.tag_slots(tags, "tags", self.allowed_slots(PAPER_SLOTS, "tags"), annotation.tags)
         if self.version == FIRST_FORMAT:
             annotation.contributions = [self.v1_contribution(root, fields, tags)]
         else:
             annotation.contributions = self.contributions(root)
-        for field, item in self.items(root.get("assumptions"), "assumptions", "assumptions"):
+        for field, item in self.items(_get(root, "assumptions"), "assumptions", "assumptions"):
             assumption = self.assumption(item, field)
             if assumption is not None:
                 annotation.assumptions.append(assumption)
@@ -372,7 +468,9 @@ class AnnotationReader:
         markers are skipped by :meth:`items`), so they cause no second error. The walk over
         the whole tree is skipped when no line can hold a marker key (written plainly or
         escaped): most files have none, and the walk is ~10 % of reading a file."""
-        if not any(CONFLICT_KEY in line or "\\" in line for line in self.source.lines):
+        text = "\n".join(self.source.lines)
+        if CONFLICT_KEY not in text and "\\" not in text:
+            self.markers_possible = False
             return
         for marker in take_markers(self.source.root):
             self.problems.append(
@@ -398,7 +496,11 @@ class AnnotationReader:
         others were reported as keys of the other version, and are not read)."""
         if self.version == FIRST_FORMAT:
             kind = _V1_KINDS[kind]
-        return [s for s in slots if s.key in ALLOWED_KEYS[kind]]
+        known = _ALLOWED_SLOTS.get((id(slots), kind))
+        if known is None or known[0] is not slots:
+            chosen = tuple(s for s in slots if s.key in ALLOWED_KEYS[kind])
+            known = _ALLOWED_SLOTS[id(slots), kind] = (slots, chosen)
+        return list(known[1])
 
     def format_version(self, root: dict[str, Any]) -> int:
         """The ``format`` of the file: 2, or 1 when absent (deprecated, with a warning).
@@ -410,7 +512,8 @@ class AnnotationReader:
             self.deprecated_format(FORMAT_KEY, "the file has no `format` key")
             return FIRST_FORMAT
         value = root[FORMAT_KEY]
-        pos = key_position(root, FORMAT_KEY)
+        lines = _line_data(root)
+        pos = key_position(root, FORMAT_KEY) if lines is None or FORMAT_KEY in lines else None
         if pos:
             self.positions[FORMAT_KEY] = pos
         if type(value) is int and value == FIRST_FORMAT:  # not `true`, not `1.0`
@@ -447,7 +550,7 @@ class AnnotationReader:
         contribution = Contribution(id="1", field="")
         slots = self.allowed_slots(CONTRIBUTION_SLOTS, "tags")
         self.tag_slots(tags, "tags", slots, contribution.tags)
-        for field, item in self.items(root.get("trade_offs"), "trade_offs", "trade-offs"):
+        for field, item in self.items(_get(root, "trade_offs"), "trade_offs", "trade-offs"):
             trade_off = self.trade_off(item, field)
             if trade_off is not None:
                 contribution.trade_offs.append(trade_off)
@@ -465,7 +568,7 @@ class AnnotationReader:
         if fields is None:
             return paper
         paper.title = self.text(fields, "title", "paper")
-        names = fields.get("authors")
+        names = _get(fields, "authors")
         example = '`authors: ["First Author", "Second Author"]`'
         for field, item in self.items(names, "paper.authors", "author names", example):
             if isinstance(item, str) and item.strip().casefold() in _ET_AL:
@@ -489,14 +592,14 @@ class AnnotationReader:
                 "list is cut short, so it needs at least the first author",
                 suggestion='`authors: ["First Author"]`',
             )
-        paper.year = self.year(fields.get("year"), "paper.year")
+        paper.year = self.year(_get(fields, "year"), "paper.year")
         paper.venue = self.text(fields, "venue", "paper")
         paper.doi = self.identifier(fields, "doi", identifiers.normalise_doi, "doi-format")
         if paper.doi:
             self.doi_prefix(str(fields["doi"]), paper.doi)
         paper.arxiv = self.identifier(fields, "arxiv", identifiers.normalise_arxiv, "arxiv-format")
         self.arxiv_doi(paper)
-        paper.metadata_source = self.metadata_source(fields.get("metadata_source"))
+        paper.metadata_source = self.metadata_source(_get(fields, "metadata_source"))
         if not paper.identified and "doi" not in fields and "arxiv" not in fields:
             self.report(
                 "paper",
@@ -593,7 +696,7 @@ class AnnotationReader:
         """Where the value of a ``section.key`` field starts (for its raw spelling)."""
         section, _, key = field.rpartition(".")
         node = self.source.root.get(section) if isinstance(self.source.root, dict) else None
-        return value_position(node, key)
+        return _value_at(node, key)
 
     def doi_prefix(self, written: str, doi: str) -> None:
         """Warn that a `doi:` or resolver prefix was dropped: the field holds the bare DOI."""
@@ -613,12 +716,12 @@ class AnnotationReader:
     def identifier(
         self, node: dict[str, Any], key: str, normalise: Callable[[str], str], rule: str
     ) -> str | None:
-        value = node.get(key)
+        value = _get(node, key)
         field = join("paper", key)
         if value is None or value == "":
             return None
         if isinstance(value, float) and key == "arxiv":
-            raw = self.source.raw_scalar(value_position(node, key)) or str(value)
+            raw = self.source.raw_scalar(_value_at(node, key)) or str(value)
             self.report(
                 field,
                 "arxiv-unquoted",
@@ -639,8 +742,8 @@ class AnnotationReader:
             return None
 
     def annotation_fields(self, fields: dict[str, Any], annotation: Annotation) -> None:
-        annotation.annotator = self.annotator(fields.get("annotator"))
-        annotation.date = self.date(fields.get("date"), "annotation.date")
+        annotation.annotator = self.annotator(_get(fields, "annotator"))
+        annotation.date = self.date(_get(fields, "date"), "annotation.date")
         annotation.note = self.text(fields, "note", "annotation")
 
     def annotator(self, node: Any) -> Annotator:
@@ -649,7 +752,7 @@ class AnnotationReader:
             return Annotator(name=node.strip() or None)
         fields = self.mapping(node, field, "annotator") or {}
         annotator = Annotator(name=self.text(fields, "name", field))
-        orcid = fields.get("orcid")
+        orcid = _get(fields, "orcid")
         if orcid not in (None, ""):
             sub = join(field, "orcid")
             if not isinstance(orcid, str):
@@ -714,30 +817,26 @@ class AnnotationReader:
         """Resolve one term reference to its IRI, reporting why it does not resolve, and
         warning when the term is deprecated or (unless ``grouping`` is False: a term
         request's broader term is rightly a grouping term) a grouping term."""
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not (written := value.strip()):
             self.type_error(field, value, "a term (a CURIE such as `norm:Fairness` or a label)")
             return None
-        aliases = ALIASES.get(slot.prop, {})
-        if value.strip() in aliases:
-            return str(aliases[value.strip()])
-        found = self.resolver.resolve(value, str(slot.scheme), slot_field)
+        scheme, aliases = _slot_info(slot)
+        if written in aliases:
+            return aliases[written]
+        found = self.resolver.resolve(value, scheme, slot_field)
         if isinstance(found, TermProblem):
             suggestion = found.suggestion
             if aliases:  # suggest short spellings: the closest ones, else all of them
-                spelling = {curie(str(iri)): name for name, iri in aliases.items()}
+                spelling = {curie(iri): name for name, iri in aliases.items()}
                 close = [spelling[c] for c in found.suggestions if c in spelling]
                 suggestion = " or ".join(f"`{a}`" for a in close or aliases)
             self.report(field, found.rule, found.message, value, suggestion)
             return None
-        advices = [self.resolver.deprecation(found)]
-        if grouping:
-            advices.append(self.resolver.grouping(found))
-        for advice in advices:
-            if advice is not None:
-                message = advice.message
-                if advice.rule == "deprecated-term":
-                    message += self.moved_to(found.replaced_by, slot)
-                self.report(field, advice.rule, message, value, advice.suggestion, WARNING)
+        for advice in self.resolver.advice(found, grouping):
+            message = advice.message
+            if advice.rule == "deprecated-term":
+                message += self.moved_to(found.replaced_by, slot)
+            self.report(field, advice.rule, message, value, advice.suggestion, WARNING)
         return found.iri
 
     def moved_to(self, replacements: tuple[str, ...], slot: TermSlot) -> str:
@@ -774,7 +873,8 @@ class AnnotationReader:
         self, fields: dict[str, Any], field: str, slot: TermSlot, slot_field: str
     ) -> TermUse | None:
         """The ``term`` or the ``request`` of an item mapping (exactly one of them)."""
-        if "term" in fields and "request" in fields:
+        present = dict.keys(fields)  # C-level membership (a round-trip mapping's is Python)
+        if "term" in present and "request" in present:
             self.report(
                 field,
                 "term-and-request",
@@ -782,10 +882,10 @@ class AnnotationReader:
                 suggestion="keep `term` if it fits, else keep `request`",
             )
             return None
-        if "request" in fields:
+        if "request" in present:
             request = self.request(fields["request"], join(field, "request"), slot)
             return TermUse(None, field=field, request=request) if request else None
-        if "term" not in fields:
+        if "term" not in present:
             self.report(
                 field,
                 "missing-term",
@@ -812,7 +912,7 @@ class AnnotationReader:
             source=self.text(fields, "source", field),
             field=field,
         )
-        if fields.get("broader") not in (None, ""):
+        if _get(fields, "broader") not in (None, ""):
             sub = join(field, "broader")
             request.broader = self.term(fields["broader"], sub, slot, sub, grouping=False)
         missing = [key for key in ("label", "definition") if getattr(request, key) is None]
@@ -862,17 +962,19 @@ class AnnotationReader:
         into: dict[str, list[TermUse]],
     ) -> None:
         """Read the tag lists of ``slots`` present in ``fields`` into ``into``."""
+        present = dict.keys(fields)  # C-level membership (a round-trip mapping's is Python)
         for slot in slots:
-            if slot.key in fields:
-                into[slot.key] = self.tag_list(fields[slot.key], join(field, slot.key), slot)
+            if slot.key in present:
+                into[slot.key] = self.tag_list(_get(fields, slot.key), join(field, slot.key), slot)
 
     def tag_list(self, node: Any, field: str, slot: TermSlot) -> list[TermUse]:
         uses: list[TermUse] = []
+        seen: set[str] = set()  # the terms of `uses`
         for sub, item in self.items(node, field, "terms"):
             use = self.tag(item, sub, slot, field)
             if use is None:
                 continue
-            repeated = use.term is not None and any(u.term == use.term for u in uses)
+            repeated = use.term is not None and use.term in seen
             if repeated and not (use.evidence or use.confidence or use.setting):
                 self.report(
                     sub,
@@ -883,6 +985,8 @@ class AnnotationReader:
                     severity=WARNING,
                 )
             uses.append(use)
+            if use.term is not None:
+                seen.add(use.term)
         return uses
 
     def tag(self, item: Any, field: str, slot: TermSlot, slot_field: str) -> TermUse | None:
@@ -895,22 +999,26 @@ class AnnotationReader:
         use = self.term_or_request(fields, field, slot, slot_field)
         if use is None:
             return None
-        use.confidence = self.confidence(fields.get("confidence"), join(field, "confidence"))
-        use.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        confidence = _get(fields, "confidence")
+        if confidence is not None:  # (the field paths are only made for values given)
+            use.confidence = self.confidence(confidence, join(field, "confidence"))
+        evidence = _get(fields, "evidence")
+        if evidence is not None:
+            use.evidence = self.evidence(evidence, join(field, "evidence"))
         if contestable:
             use.setting = self.setting(fields, field)
         return use
 
     def setting(self, fields: dict[str, Any], field: str) -> ContestationSetting | None:
         """This paper's stage and contestants for one contestability item (spec 1)."""
-        if fields.get("stage") in (None, "") and fields.get("contestable_by") is None:
+        if _get(fields, "stage") in (None, "") and _get(fields, "contestable_by") is None:
             return None
         stage = None
-        if fields.get("stage") not in (None, ""):
+        if _get(fields, "stage") not in (None, ""):
             sub = join(field, "stage")
             stage = self.term_ref(fields["stage"], sub, STAGE, sub)
         sub = join(field, "contestable_by")
-        contestants = self.terms(fields.get("contestable_by"), sub, CONTESTABLE_BY)
+        contestants = self.terms(_get(fields, "contestable_by"), sub, CONTESTABLE_BY)
         if stage is None and not contestants:
             return None
         return ContestationSetting(stage, contestants, field)
@@ -967,7 +1075,7 @@ class AnnotationReader:
             if contribution is not None:
                 found.append(contribution)
         example = "`contributions: [{role: proposes, approaches: [norm:RLHF]}]`"
-        items = self.items(root.get("contributions"), "contributions", "contributions", example)
+        items = self.items(_get(root, "contributions"), "contributions", "contributions", example)
         for position, (field, item) in enumerate(items, start=1):
             contribution = self.contribution(item, field, position)
             if contribution is not None:
@@ -991,8 +1099,8 @@ class AnnotationReader:
                 self.type_error(field, node, "a contribution mapping")
             return None
         contribution = Contribution(id=self.contribution_id(fields, field, position), field=field)
-        contribution.roles = self.terms(fields.get("role"), join(field, "role"), ROLE)
-        if fields.get("role") in (None, "", []):
+        contribution.roles = self.terms(_get(fields, "role"), join(field, "role"), ROLE)
+        if _get(fields, "role") in (None, "", []):
             self.report(
                 join(field, "role") if "role" in fields else field,
                 "missing-role",
@@ -1004,19 +1112,19 @@ class AnnotationReader:
         contribution.label = self.text(fields, "label", field)
         contribution.description = self.text(fields, "description", field)
         self.tag_slots(fields, field, CONTRIBUTION_SLOTS, contribution.tags)
-        contribution.none = self.none_list(fields.get("none"), join(field, "none"))
+        contribution.none = self.none_list(_get(fields, "none"), join(field, "none"))
         self.check_none(
             contribution,
             {key: join(join(field, "none"), i) for i, key in enumerate(contribution.none)},
         )
         sub = join(field, "findings")
-        for item_field, item in self.items(fields.get("findings"), sub, "findings", FINDINGS):
+        for item_field, item in self.items(_get(fields, "findings"), sub, "findings", FINDINGS):
             finding = self.finding(item, item_field)
             if finding is not None:
                 contribution.findings.append(finding)
-        contribution.study = self.study(fields.get("study"), join(field, "study"))
+        contribution.study = self.study(_get(fields, "study"), join(field, "study"))
         sub = join(field, "trade_offs")
-        for item_field, item in self.items(fields.get("trade_offs"), sub, "trade-offs"):
+        for item_field, item in self.items(_get(fields, "trade_offs"), sub, "trade-offs"):
             trade_off = self.trade_off(item, item_field)
             if trade_off is not None:
                 contribution.trade_offs.append(trade_off)
@@ -1024,7 +1132,7 @@ class AnnotationReader:
 
     def contribution_id(self, fields: dict[str, Any], field: str, position: int) -> str:
         """The given id (a slug; an integer counts as its digits), else the position."""
-        value = fields.get("id")
+        value = _get(fields, "id")
         if value is None or value == "":
             return str(position)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -1117,20 +1225,20 @@ class AnnotationReader:
                 self.type_error(field, node, "a finding mapping")
             return None
         finding = Finding(field=field)
-        if fields.get("measure") not in (None, ""):
+        if _get(fields, "measure") not in (None, ""):
             sub = join(field, "measure")
             finding.measure = self.term_ref(fields["measure"], sub, FINDING_MEASURE, sub)
         finding.value = self.number(fields, "value", field)
         finding.unit = self.text(fields, "unit", field)
         finding.result = self.text(fields, "result", field)
         self.baseline(fields, field, finding)
-        if fields.get("direction") not in (None, ""):
+        if _get(fields, "direction") not in (None, ""):
             sub = join(field, "direction")
             finding.direction = self.term_ref(
                 fields["direction"], sub, FINDING_DIRECTION, sub, requests=False
             )
         finding.population = self.text(fields, "population", field)
-        finding.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        finding.evidence = self.evidence(_get(fields, "evidence"), join(field, "evidence"))
         unread = self._reported(join(field, "value")) or self._reported(join(field, "result"))
         if finding.value is None and finding.result is None and not unread:
             self.report(
@@ -1147,7 +1255,7 @@ class AnnotationReader:
         """The comparison baseline: an alignment-approach term (CURIE, IRI or preferred
         label), a term request, or any other text (``"GPT-3 175B"``). A CURIE or IRI must
         resolve: it is a term reference, never text."""
-        value = fields.get("baseline")
+        value = _get(fields, "baseline")
         if value is None or value == "":
             return
         sub = join(field, "baseline")
@@ -1162,8 +1270,8 @@ class AnnotationReader:
         if finding.baseline_text is None:
             return
         scheme = str(FINDING_BASELINE.scheme)
-        found = self.resolver.resolve(finding.baseline_text, scheme, sub)
-        if isinstance(found, TermProblem) and found.rule == "alt-label":
+        found = self.resolver.alt_label(finding.baseline_text, scheme)
+        if found is not None:
             self.report(
                 sub,
                 "baseline-as-text",
@@ -1177,7 +1285,7 @@ class AnnotationReader:
 
     def number(self, fields: dict[str, Any], key: str, field: str) -> Decimal | None:
         """A finite number as a decimal, in the spelling of the file (``85.0`` stays 85.0)."""
-        value = fields.get(key)
+        value = _get(fields, key)
         sub = join(field, key)
         if value is None or value == "":
             return None
@@ -1185,7 +1293,7 @@ class AnnotationReader:
             if isinstance(value, float) and not math.isfinite(value):
                 self.type_error(sub, value, "a finite number", f"e.g. `{key}: 85`")
                 return None
-            raw = self.source.raw_scalar(value_position(fields, key))
+            raw = self.source.raw_scalar(_value_at(fields, key))
             try:
                 return Decimal(raw) if raw else Decimal(str(value))
             except InvalidOperation:
@@ -1198,7 +1306,7 @@ class AnnotationReader:
         fields = self.mapping(node, field, "study") or {}
         example = "`samples: [{size: 1000, population: …}]`"
         sub = join(field, "samples")
-        for item_field, item in self.items(fields.get("samples"), sub, "samples", example):
+        for item_field, item in self.items(_get(fields, "samples"), sub, "samples", example):
             sample = self.sample(item, item_field)
             if sample is not None:
                 study.samples.append(sample)
@@ -1223,12 +1331,12 @@ class AnnotationReader:
             return None
         sample = StudySample(population=self.text(fields, "population", field), field=field)
         sample.approximate = self.flag(fields, "approximate", field)
-        size = fields.get("size")
+        size = _get(fields, "size")
         if size not in (None, ""):
             if isinstance(size, int) and not isinstance(size, bool) and size >= 0:
                 sample.size = size
             elif isinstance(size, int | float) and not isinstance(size, bool):
-                written = self.source.raw_scalar(value_position(fields, "size")) or str(size)
+                written = self.source.raw_scalar(_value_at(fields, "size")) or str(size)
                 self.report(
                     join(field, "size"),
                     "sample-size",
@@ -1303,12 +1411,12 @@ class AnnotationReader:
         trade_off = TradeOff(field=field)
         for slot in self.allowed_slots(TRADE_OFF_SLOTS, "trade-off"):
             sub = join(field, slot.key)
-            trade_off.terms[slot.key] = self.terms(fields.get(slot.key), sub, slot)
+            trade_off.terms[slot.key] = self.terms(_get(fields, slot.key), sub, slot)
         if self.version != FIRST_FORMAT:
             sub = join(field, "priority")
-            trade_off.priority = self.priority(fields.get("priority"), sub, trade_off)
+            trade_off.priority = self.priority(_get(fields, "priority"), sub, trade_off)
         trade_off.description = self.text(fields, "description", field)
-        trade_off.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        trade_off.evidence = self.evidence(_get(fields, "evidence"), join(field, "evidence"))
         return trade_off
 
     def priority(self, node: Any, field: str, trade_off: TradeOff) -> list[TermUse]:
@@ -1354,7 +1462,7 @@ class AnnotationReader:
         return ranked
 
     def single_term(self, fields: dict[str, Any], field: str, slot: TermSlot) -> TermUse | None:
-        value = fields.get(slot.key)
+        value = _get(fields, slot.key)
         if value is None or value == "":
             return None
         sub = join(field, slot.key)
@@ -1369,10 +1477,10 @@ class AnnotationReader:
             return None
         assumption = Assumption(field=field)
         assumption.statement = self.text(fields, "statement", field)
-        assumption.types = self.terms(fields.get("type"), join(field, "type"), ASSUMPTION_TYPE)
+        assumption.types = self.terms(_get(fields, "type"), join(field, "type"), ASSUMPTION_TYPE)
         assumption.stance = self.single_term(fields, field, ASSUMPTION_STANCE)
         assumption.attribution = self.single_term(fields, field, ASSUMPTION_ATTRIBUTION)
-        assumption.evidence = self.evidence(fields.get("evidence"), join(field, "evidence"))
+        assumption.evidence = self.evidence(_get(fields, "evidence"), join(field, "evidence"))
         return assumption
 
 

@@ -23,9 +23,9 @@ from ..shacl import (
     ShaclEngine,
     ShaclReport,
     ShaclResult,
-    annotation_engine,
     parse_report,
 )
+from ..shaclbatch import selected_engine
 from .document import AnnotationDocument, ParsedFile, parse_file
 from .from_yaml import join
 from .problems import ERROR, Problem, summarise
@@ -449,7 +449,7 @@ def validate_parsed(
     """SHACL on a file already read (whenever its RDF could be built), results mapped."""
     if parsed.document is None:
         return file_result(parsed, [], resolver)
-    engine = engine or annotation_engine()
+    engine = engine or selected_engine()
     report = engine.validate(parsed.document.graph)
     result = file_result(parsed, shacl_results(report.report_graph), resolver)
     result.report = report
@@ -482,7 +482,7 @@ def validate_paths(paths: Sequence[Path], engine: ShaclEngine | None = None) -> 
     """Validate files and folders (each ``*.yaml``/``*.yml`` inside); one file at a time, so
     that a broken file never stops the others."""
     resolver = TermResolver()
-    engine = engine or annotation_engine()
+    engine = engine or selected_engine()
     run = ValidationRun()
     files, link_problems = collect_paths(paths)
     for problem in link_problems:
