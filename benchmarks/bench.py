@@ -1049,6 +1049,20 @@ class Startup:
     runs: int
 
 
+#: The line after which ``results.md`` holds the figures of the other benchmark scripts
+#: (term search, analysis, ...): a new run of this script keeps them as they are.
+OTHER_BENCHMARKS = "<!-- Below: other benchmark scripts' results, kept by bench.py -->"
+
+
+def kept_sections(out: Path) -> str:
+    """The other scripts' sections of an earlier report at ``out`` (from the marker on)."""
+    if not out.exists():
+        return ""
+    text = out.read_text(encoding="utf-8")
+    at = text.find(OTHER_BENCHMARKS)
+    return "\n" + text[at:] if at >= 0 else ""
+
+
 def measure_startup(file: Path, runs: int, scratch: Path) -> tuple[list[Startup], list[str]]:
     """``normspace --version`` and ``normspace validate FILE`` as whole processes, and the
     heaviest imports of the latter (``python -X importtime``)."""
@@ -1508,7 +1522,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     context["total"] = time.perf_counter() - start
-    args.out.write_text(markdown(runs, startup, imports, args, context), encoding="utf-8")
+    report = markdown(runs, startup, imports, args, context)
+    args.out.write_text(report + kept_sections(args.out), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
