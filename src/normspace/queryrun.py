@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from .results import Cell, Table
-from .store import OxigraphStore, Store, inject_values, refuse_service, to_oxigraph
+from .store import OxigraphStore, Store
 
 
 @dataclass
@@ -50,24 +50,8 @@ def oxigraph_answer(
     store: OxigraphStore, sparql: str, bindings: Mapping[str, Node], *, inline: bool = False
 ) -> Answer:
     """:meth:`OxigraphStore.query` without the rdflib conversion: the same binding rules
-    (substitutions, or an inline VALUES block when asked or when Oxigraph refuses to
-    substitute a variable outside the projection) and the same error handling."""
-    if not store.allow_service:
-        refuse_service(sparql)
-    bindings = dict(bindings)
-    return store._reading("query", lambda: _answer(store, sparql, bindings, inline))
-
-
-def _answer(store: OxigraphStore, sparql: str, bindings: dict[str, Node], inline: bool) -> Answer:
-    if inline and bindings:
-        return _collect(store._run(inject_values(sparql, bindings), {}))
-    substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
-    try:
-        return _collect(store._run(sparql, substitutions))
-    except RuntimeError as exc:
-        if "projection" not in str(exc):
-            raise
-    return _collect(store._run(inject_values(sparql, bindings), {}))
+    and errors (:meth:`OxigraphStore.solutions`), rows kept as pyoxigraph terms."""
+    return store.solutions(sparql, bindings, inline=inline, collect=_collect)
 
 
 def _collect(solutions) -> Answer:  # noqa: ANN001 - a pyoxigraph query result

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as endpoint_replace
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -413,21 +413,35 @@ class OxigraphStore:
 
         A query with ``SERVICE`` is refused unless the store allows it (see the class).
         """
+        return self.solutions(sparql, bindings, inline=inline, collect=_result)
+
+    def solutions(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Node] | None = None,
+        *,
+        inline: bool = False,
+        collect: Callable[[Any], T],
+    ) -> T:
+        """:meth:`query` with the same binding rules and errors, but the raw pyoxigraph
+        answer goes to ``collect`` (inside the read guard, since solutions are lazy) instead
+        of being converted to rdflib terms: printing a large result needs no rdflib object
+        per row (``normspace.queryrun``)."""
         if not self.allow_service:
             refuse_service(sparql)
         bindings = dict(bindings or {})
-        return self._reading("query", lambda: self._query(sparql, bindings, inline))
+        return self._reading("query", lambda: collect(self._answer(sparql, bindings, inline)))
 
-    def _query(self, sparql: str, bindings: dict[str, Node], inline: bool) -> QueryResult:
+    def _answer(self, sparql: str, bindings: dict[str, Node], inline: bool):
         if inline and bindings:
-            return _result(self._run(inject_values(sparql, bindings), {}))
+            return self._run(inject_values(sparql, bindings), {})
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            return _result(self._run(sparql, substitutions))
+            return self._run(sparql, substitutions)
         except RuntimeError as exc:
             if "projection" not in str(exc):
                 raise
-        return _result(self._run(inject_values(sparql, bindings), {}))
+        return self._run(inject_values(sparql, bindings), {})
 
     def _run(self, sparql: str, substitutions: dict):
         try:
