@@ -59,6 +59,9 @@ MIN_PARALLEL_FILES = 400
 #: Digests the store records per source file (resolved path), set in each worker process
 #: by :func:`_init_worker` (sent once per worker, not once per chunk).
 _KNOWN: Mapping[str, frozenset[str]] = {}
+#: Whether records carry their triples (``load``, ``run``) or not (``validate``: at 100k
+#: files the N-Triples are ~2 GB that nobody reads), set like :data:`_KNOWN`.
+_TRIPLES = True
 
 
 def default_workers() -> int:
@@ -121,9 +124,9 @@ class FileRecord:
         return FileResult(parsed, problems=list(self.problems))
 
 
-def _init_worker(known: Mapping[str, frozenset[str]]) -> None:
-    global _KNOWN
-    _KNOWN = known
+def _init_worker(known: Mapping[str, frozenset[str]], triples: bool = True) -> None:
+    global _KNOWN, _TRIPLES
+    _KNOWN, _TRIPLES = known, triples
 
 
 class _Reader:
@@ -240,12 +243,18 @@ class _Reader:
         if document is not None:
             record.annotation_iri = document.annotation_iri
             record.paper_iri = document.paper_iri
-            if item.nquads is not None and item.graph is not None:
-                tail = f" <{item.graph}> .\n".encode()
-                record.ntriples = item.nquads.replace(tail, b" .\n")
-            else:
-                record.ntriples, record.unstorable = document_ntriples(document)
+            if _TRIPLES:
+                record.ntriples, record.unstorable = _triples(item, document)
         return record
+
+
+def _triples(item: _Read, document: AnnotationDocument) -> tuple[bytes, str | None]:
+    """A document's N-Triples (from the chunk's N-Quads when the validation store took
+    them) and why the store would refuse one of its triples, if it would."""
+    if item.nquads is not None and item.graph is not None:
+        tail = f" <{item.graph}> .\n".encode()
+        return item.nquads.replace(tail, b" .\n"), None
+    return document_ntriples(document)
 
 
 @dataclass
@@ -307,13 +316,15 @@ def read_records(
     validate: bool = True,
     known: Mapping[str, frozenset[str]] | None = None,
     chunk_files: int | None = None,
+    triples: bool = True,
 ) -> Iterator[list[FileRecord]]:
     """The records of ``paths`` chunk by chunk, in order.
 
     ``workers`` processes (default :func:`default_workers`; 1, or fewer than
     :data:`MIN_PARALLEL_FILES` files with the default, read in this process). ``known``
     maps a source file (resolved path) to the digests the store records for it: such files
-    come back ``unchanged``, unread by the reader and unvalidated.
+    come back ``unchanged``, unread by the reader and unvalidated. Without ``triples``
+    records carry no N-Triples (validation only).
     """
     known = known or {}
     if validate:
@@ -325,7 +336,7 @@ def read_records(
             workers = 1
     workers = min(workers, len(parts))
     if workers <= 1:
-        _init_worker(known)
+        _init_worker(known, triples)
         reader = _Reader(validate)  # a fresh resolver: the term index of this moment
         try:
             for part in parts:
@@ -335,7 +346,7 @@ def read_records(
         return
     log.info("reading %d files in %d worker processes", len(paths), workers)
     with ProcessPoolExecutor(
-        workers, mp_context=_context(), initializer=_init_worker, initargs=(known,)
+        workers, mp_context=_context(), initializer=_init_worker, initargs=(known, triples)
     ) as pool:
         try:
             yield from pool.map(_read_chunk, parts, [validate] * len(parts))

@@ -13,12 +13,13 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, Location, UnknownTermError
 from .namespaces import NORM, bind_prefixes, curie, expand
+from .oxterms import from_oxigraph
 from .resources import ontology_dir
 
 
@@ -72,9 +73,6 @@ the statement before?)"
     return f"{path}: cannot parse Turtle: {' '.join(str(exc).split())}"
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def _fast_parse(paths: Iterable[Path]) -> Graph:
     """Turtle files parsed by pyoxigraph into an rdflib graph, binding the prefixes the files
     declare as rdflib's parser does. Every command that reads the ontology pays this parse
@@ -83,20 +81,10 @@ def _fast_parse(paths: Iterable[Path]) -> Graph:
     graph = bind_prefixes(Graph())
     terms: dict = {}
 
-    def term(node):
+    def term(node):  # each distinct term converted once
         found = terms.get(node)
         if found is None:
-            if isinstance(node, ox.NamedNode):
-                found = URIRef(node.value)
-            elif isinstance(node, ox.BlankNode):
-                found = BNode(node.value)
-            elif node.language:
-                found = Literal(node.value, lang=node.language)
-            elif node.datatype.value == _XSD_STRING:
-                found = Literal(node.value)
-            else:
-                found = Literal(node.value, datatype=URIRef(node.datatype.value))
-            terms[node] = found
+            found = terms[node] = from_oxigraph(node)
         return found
 
     for path in paths:

@@ -50,6 +50,7 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .namespaces import SH
+from .oxterms import from_oxigraph
 from .shacl import (
     ANNOTATION_SHAPES,
     NSH_IRI,
@@ -128,7 +129,6 @@ def _name(node: Node) -> str:
 # Terms: rdflib <-> pyoxigraph
 # ---------------------------------------------------------------------------------------
 
-_XSD_STRING = str(XSD.string)
 
 #: Datatype IRIs of the stand-ins used for literals whose datatype Oxigraph would not keep.
 SURROGATE = "urn:normspace:shacl:datatype:"
@@ -192,22 +192,11 @@ def encode_nquads(data: bytes) -> bytes:
 
 
 def to_rdflib(term: object) -> Node:
-    """A pyoxigraph term as rdflib term (``xsd:string`` literals as simple literals, which
-    RDF 1.1 defines to be the same term and which is how the YAML reader writes them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        if datatype.startswith(SURROGATE):
-            datatype = datatype[len(SURROGATE) :]
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"not an RDF term: {term!r}")
+    """A pyoxigraph term as rdflib term, the stand-in datatypes of :func:`encode_nquads`
+    turned back into the XSD datatypes they stand for."""
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(SURROGATE):
+        return Literal(term.value, datatype=URIRef(term.datatype.value[len(SURROGATE) :]))
+    return from_oxigraph(term)
 
 
 def _to_ox(term: Node, bnodes: dict[BNode, ox.BlankNode]) -> object:

@@ -54,6 +54,7 @@ from rdflib.term import Node
 from .endpointconfig import EndpointConfig, endpoint_config
 from .errors import InputError
 from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .oxterms import from_oxigraph
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,6 @@ class QueryResult:
 # ---------------------------------------------------------------------------
 
 _XSD_STRING = str(XSD.string)
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_oxigraph(term: Node, bnodes: dict[BNode, ox.BlankNode] | None = None):
@@ -211,28 +211,6 @@ def to_oxigraph(term: Node, bnodes: dict[BNode, ox.BlankNode] | None = None):
             bnodes[term] = ox.BlankNode()
         return bnodes[term]
     raise TypeError(f"cannot store RDF term {term!r}")
-
-
-def from_oxigraph(term) -> Node | None:
-    """Convert a pyoxigraph term (or ``None``) to rdflib.
-
-    >>> from_oxigraph(ox.Literal("x"))
-    rdflib.term.Literal('x')
-    """
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _RDF_LANGSTRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"unsupported RDF term {term!r}")
 
 
 def sparql_term(term: Node) -> str:

@@ -60,7 +60,7 @@ def validate_all(
     cannot be followed are reported as problems of the run (exit 2), as
     :func:`normspace.annotation.validate.validate_paths` does, instead of raised."""
     files, link_problems = collect_paths(paths)
-    return validate_collected(files, link_problems, progress, workers=workers)
+    return validate_collected(files, link_problems, progress, workers=workers, triples=False)
 
 
 def validate_collected(
@@ -71,10 +71,12 @@ def validate_collected(
     workers: int | None = None,
     known: Mapping[str, frozenset[str]] | None = None,
     each_chunk: Callable[[list[FileRecord]], None] | None = None,
+    triples: bool = True,
 ) -> ValidationRun:
     """The bulk path: records read (and validated) in worker processes, in file order;
     the progress bar advances per finished chunk of files. ``each_chunk`` sees every
-    chunk's records as they arrive (a streaming writer; it may drop their triples)."""
+    chunk's records as they arrive (a streaming writer; it may drop their triples).
+    Without ``triples`` the documents carry no N-Triples (nothing is to be written)."""
     log.info("validating %d annotation file%s", len(files), "" if len(files) == 1 else "s")
     started = time.perf_counter()
     run = ValidationRun()
@@ -84,7 +86,7 @@ def validate_collected(
     debug = log.isEnabledFor(logging.DEBUG)
     with (progress or no_progress)(files, "validating") as bar:
         ticks = iter(bar)
-        for records in read_records(files, workers=workers, known=known):
+        for records in read_records(files, workers=workers, known=known, triples=triples):
             if each_chunk is not None:
                 each_chunk(records)
             for record in records:
