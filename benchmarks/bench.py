@@ -987,19 +987,22 @@ class SizeBench:
         )
         load = [*normspace_command(), "load", "-q", "--store", str(self.store), str(self.folder)]
         self.command("load-cli", "`normspace load` of every file into a new store", load)
-        library_store = self.scratch / "store-library"
-        self.step(
-            "load", "load of every file into a new store (library call, pipeline_bench)",
-            {**workers, "store": str(library_store)},
-        )  # fmt: skip
-        shutil.rmtree(library_store, ignore_errors=True)
+        if args.library_steps:  # the same work as the commands, timed inside the process
+            library_store = self.scratch / "store-library"
+            self.step(
+                "load", "load of every file into a new store (library call, pipeline_bench)",
+                {**workers, "store": str(library_store)},
+            )  # fmt: skip
+            shutil.rmtree(library_store, ignore_errors=True)
         if not self._changed():
             change_one_file(self.folder)
         self.command("reload-cli", "`normspace load` again after one file changed", load)
-        self.step(
-            "reload-one", "incremental re-load of one changed file (library call, pipeline_bench)",
-            {"folder": str(self.folder), "store": str(self.store), "workers": args.workers},
-        )  # fmt: skip
+        if args.library_steps:
+            self.step(
+                "reload-one",
+                "incremental re-load of one changed file (library call, pipeline_bench)",
+                {"folder": str(self.folder), "store": str(self.store), "workers": args.workers},
+            )
         self.step(
             "export",
             "export the store as N-Quads",
@@ -1483,6 +1486,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=None, help="stores, exports, logs")
     parser.add_argument("--corpora", type=Path, default=None, help="corpora (default: workdir)")
     parser.add_argument("--generate", type=int, metavar="N", help="only write the N-paper corpus")
+    parser.add_argument(
+        "--library-steps",
+        action="store_true",
+        help="also time load and re-load as library calls (pipeline_bench), beside the "
+        "`normspace load` commands (at 100k each load takes minutes)",
+    )
     parser.add_argument(
         "--resume",
         action="store_true",

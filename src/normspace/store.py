@@ -34,6 +34,7 @@ leaves the store as it was.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import logging
@@ -242,16 +243,30 @@ EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-def _write(out: IO, data: bytes) -> None:
-    """Write serialised RDF to a text stream (stdout, ``-o FILE``) or a binary one."""
-    if isinstance(out, io.TextIOBase) or "b" not in getattr(out, "mode", "b"):
-        out.write(data.decode("utf-8"))
-    else:
-        out.write(data)
+class _Output:
+    """A stream pyoxigraph can write bytes to: ``out`` itself when it is binary, else a
+    text stream (stdout, ``-o FILE``) fed through an incremental UTF-8 decoder (a chunk
+    may end inside a character). Counts what was written."""
+
+    def __init__(self, out: IO) -> None:
+        self.out = out
+        self.text = isinstance(out, io.TextIOBase) or "b" not in getattr(out, "mode", "b")
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.written = 0
+
+    def write(self, data: bytes) -> int:
+        self.written += len(data)
+        self.out.write(self.decoder.decode(data) if self.text else data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
 
 
-def serialise_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
-    """Serialise quads; formats without named graphs get the (deduplicated) union."""
+def write_quads(out: IO, quads: Iterable[ox.Quad], fmt: str) -> int:
+    """Serialise quads to ``out`` as they come (an export of 10M quads is never one string
+    in memory); formats without named graphs get the (deduplicated) union. The bytes
+    written."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(
             f"unknown export format `{fmt}`; expected one of {', '.join(EXPORT_FORMATS)}"
@@ -261,7 +276,9 @@ def serialise_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
         items: Iterable = quads
     else:
         items = list(dict.fromkeys(q.triple for q in quads))
-    return ox.serialize(items, format=rdf_format, prefixes=dict(PREFIXES))
+    output = _Output(out)
+    ox.serialize(items, output, format=rdf_format, prefixes=dict(PREFIXES))
+    return output.written
 
 
 # ---------------------------------------------------------------------------
@@ -480,9 +497,8 @@ class OxigraphStore:
             missing = [g for g in graphs if g not in present]
             if missing:
                 raise InputError(_missing_graphs_message(missing, present))
-        data = serialise_quads(self.quads(graphs), fmt)
-        log.info("exporting %d bytes of %s from %s", len(data), fmt, self.path or "memory")
-        _write(out, data)
+        written = write_quads(out, self.quads(graphs), fmt)
+        log.info("exported %d bytes of %s from %s", written, fmt, self.path or "memory")
 
     def dump(self) -> bytes:
         """Every quad of the store as sorted N-Quads (for comparing store states)."""
@@ -1201,7 +1217,7 @@ class SparqlEndpointStore:
             missing = [g for g in graphs if g not in present]
             if missing:
                 raise InputError(_missing_graphs_message(missing, present))
-        _write(out, serialise_quads(self.quads(graphs), fmt))
+        write_quads(out, self.quads(graphs), fmt)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ def test_end_to_end_run_writes_every_section(tmp_path):
     argv = [
         "--sizes", "8", "--workdir", str(tmp_path / "work"), "--out", str(out),
         "--budget", "20", "--step-budget", "120", "--startup-runs", "1", "--runs", "3",
-        "--queries", "papers", "contributions", "--query-timeout", "10",
+        "--queries", "papers", "contributions", "--query-timeout", "10", "--library-steps",
     ]  # fmt: skip
     assert bench.main(argv) == 0
     text = out.read_text(encoding="utf-8")

@@ -176,6 +176,10 @@ def test_the_server_process_answers_and_stops_cleanly(loaded_store_dir, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell without job control starts background jobs with SIGINT ignored, and
+        # children inherit that (Python then installs no KeyboardInterrupt handler): give
+        # the server the disposition a user's terminal gives it, wherever pytest runs
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         banner = [process.stdout.readline() for _ in range(4)]
