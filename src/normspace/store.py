@@ -584,17 +584,9 @@ class OxigraphStore:
         self._check_writable()
         if len(self) or self.graphs():
             raise InputError("bulk loading needs an empty store")
-        sources = sources or {}
-        try:
-            self._store.bulk_extend(_quads(graphs, sources))
-            self._store.bulk_load(_NQuadsStream(ntriples), format=ox.RdfFormat.N_QUADS)
-            for iri in [*graphs, *ntriples]:
-                if sources.get(iri):
-                    self._store.add_graph(ox.NamedNode(record_graph(iri, sources[iri])))
-            if self.path is not None:
-                self._store.flush()
-        except (OSError, RuntimeError, SyntaxError) as exc:
-            raise self._write_error(exc) from exc
+        written = {*graphs, *ntriples}
+        self.bulk_append(ntriples)
+        self.bulk_finish(graphs, {i: m for i, m in (sources or {}).items() if m and i in written})
 
     def bulk_append(self, ntriples: Mapping[str, bytes]) -> None:
         """Add annotation graphs (N-Triples) with the bulk loader, no transaction: the
